@@ -1,6 +1,7 @@
 package gateway
 
 import (
+	"strings"
 	"time"
 
 	"github.com/muninn-gw/muninn/gateway/api"
@@ -59,6 +60,9 @@ type Call struct {
 
 	// Trace is the W3C trace context received from the client.
 	Trace TraceContext
+	// TraceID and SpanID (lower-case hex) identify this request's server span when the
+	// tracing plugin is on; the logs record them so a log row links to its trace.
+	TraceID, SpanID string
 	// UpstreamHeaders are added to every upstream attempt (the tracing plugin sets
 	// traceparent here). Lower-case names.
 	UpstreamHeaders [][2]string
@@ -147,3 +151,25 @@ func (c *Call) SetResponseHeader(name, value string) {
 
 // ResponseHeaders returns the headers plugins asked to add.
 func (c *Call) ResponseHeaders() [][2]string { return c.respHeaders }
+
+// SetHeaderFuncs installs the request-header accessors behind Header and VisitHeaders.
+// The server installs its own for every request; tests of plugins use SetRequestHeaders.
+func (c *Call) SetHeaderFuncs(get func(name string) string, each func(fn func(name, value string))) {
+	c.headers, c.eachHeader = get, each
+}
+
+// SetRequestHeaders gives the call a fixed set of request headers (names matched without
+// regard to case). Meant for tests of plugins, which run without a server.
+func (c *Call) SetRequestHeaders(h map[string]string) {
+	lower := make(map[string]string, len(h))
+	for k, v := range h {
+		lower[strings.ToLower(k)] = v
+	}
+	c.SetHeaderFuncs(
+		func(name string) string { return lower[strings.ToLower(name)] },
+		func(fn func(name, value string)) {
+			for k, v := range lower {
+				fn(k, v)
+			}
+		})
+}
