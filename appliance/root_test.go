@@ -1,0 +1,4 @@
+package appliance
+
+// repoRoot is the repository root, relative to this package.
+const repoRoot = ".."
