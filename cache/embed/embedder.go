@@ -24,7 +24,8 @@ type Coverage struct {
 	// Tokens is the number of model tokens; Truncated is true when it exceeds the window.
 	Tokens    int
 	Truncated bool
-	// UnknownRatio is the fraction of tokens the vocabulary does not know.
+	// UnknownRatio is the fraction of the text the vocabulary does not know (for the
+	// built-in model: non-space characters that became unknown tokens).
 	UnknownRatio float64
 }
 

@@ -1,0 +1,178 @@
+package cacheeval
+
+import (
+	"bufio"
+	"embed"
+	"fmt"
+	"hash/fnv"
+	"io"
+	"io/fs"
+	"path"
+	"slices"
+	"strings"
+
+	"github.com/muninn-gw/muninn/cache"
+)
+
+//go:embed data/*.txt
+var dataFS embed.FS
+
+// Group is an anchor prompt with its paraphrases (must hit the anchor) and near-misses
+// (must not hit).
+type Group struct {
+	ID          string // file:index, stable
+	Title       string
+	Lang        string // "en", "ko"
+	Anchor      string
+	Paraphrases []string
+	NearMisses  []NearMiss
+}
+
+// NearMiss is a prompt that looks like the anchor but needs another answer.
+type NearMiss struct {
+	Kind string // one of cache.NearMissKinds
+	Text string
+}
+
+// Set is a labelled evaluation set.
+type Set struct {
+	Groups    []Group
+	Unrelated []string
+}
+
+// Load returns the set committed with Muninn (cache/cacheeval/data).
+func Load() (*Set, error) { return LoadFS(dataFS, "data") }
+
+// LoadFS reads every *.txt file under dir of fsys.
+func LoadFS(fsys fs.FS, dir string) (*Set, error) {
+	names, err := fs.Glob(fsys, path.Join(dir, "*.txt"))
+	if err != nil {
+		return nil, fmt.Errorf("eval set: %w", err)
+	}
+	slices.Sort(names)
+	set := &Set{}
+	for _, n := range names {
+		f, err := fsys.Open(n)
+		if err != nil {
+			return nil, fmt.Errorf("eval set: %w", err)
+		}
+		base := strings.TrimSuffix(path.Base(n), ".txt")
+		err = set.parse(base, f)
+		f.Close()
+		if err != nil {
+			return nil, err
+		}
+	}
+	if len(set.Groups) == 0 {
+		return nil, fmt.Errorf("eval set: no groups under %s", dir)
+	}
+	return set, nil
+}
+
+func (s *Set) parse(file string, r io.Reader) error {
+	lang := "en"
+	if l, _, ok := strings.Cut(file, "_"); ok && len(l) == 2 {
+		lang = l
+	}
+	sc := bufio.NewScanner(r)
+	sc.Buffer(make([]byte, 64<<10), 1<<20)
+	var g *Group
+	line := 0
+	finish := func() error {
+		if g == nil {
+			return nil
+		}
+		if g.Anchor == "" || len(g.Paraphrases) == 0 {
+			return fmt.Errorf("eval set %s: group %q needs an anchor and a paraphrase", file, g.Title)
+		}
+		s.Groups = append(s.Groups, *g)
+		g = nil
+		return nil
+	}
+	for sc.Scan() {
+		line++
+		t := strings.TrimSpace(sc.Text())
+		if t == "" || strings.HasPrefix(t, "#") {
+			continue
+		}
+		if file == "unrelated" {
+			s.Unrelated = append(s.Unrelated, t)
+			continue
+		}
+		bad := func(msg string) error { return fmt.Errorf("eval set %s:%d: %s: %q", file, line, msg, t) }
+		switch {
+		case strings.HasPrefix(t, "=="):
+			if err := finish(); err != nil {
+				return err
+			}
+			n := 0
+			for _, x := range s.Groups {
+				if strings.HasPrefix(x.ID, file+":") {
+					n++
+				}
+			}
+			g = &Group{ID: fmt.Sprintf("%s:%03d", file, n+1), Title: strings.TrimSpace(t[2:]), Lang: lang}
+		case g == nil:
+			return bad("line outside a group")
+		case strings.HasPrefix(t, "A:"):
+			if g.Anchor != "" {
+				return bad("second anchor")
+			}
+			g.Anchor = strings.TrimSpace(t[2:])
+		case strings.HasPrefix(t, "P:"):
+			g.Paraphrases = append(g.Paraphrases, strings.TrimSpace(t[2:]))
+		case strings.HasPrefix(t, "N "):
+			kind, text, ok := strings.Cut(t[2:], ":")
+			kind = strings.TrimSpace(kind)
+			if !ok || !validKind(kind) {
+				return bad("near-miss needs a kind (" + strings.Join(cache.NearMissKinds, ", ") + ")")
+			}
+			g.NearMisses = append(g.NearMisses, NearMiss{Kind: kind, Text: strings.TrimSpace(text)})
+		default:
+			return bad("expected ==, A:, P: or N <kind>:")
+		}
+	}
+	if err := sc.Err(); err != nil {
+		return fmt.Errorf("eval set %s: %w", file, err)
+	}
+	return finish()
+}
+
+func validKind(k string) bool { return slices.Contains(cache.NearMissKinds, k) }
+
+// Split divides the groups into a tuning half and a report half, deterministically (by a
+// hash of the group id, so adding a group does not reshuffle the others). The unrelated
+// pool is split the same way.
+func (s *Set) Split() (tune, report *Set) {
+	tune, report = &Set{}, &Set{}
+	for _, g := range s.Groups {
+		if half(g.ID) == 0 {
+			tune.Groups = append(tune.Groups, g)
+		} else {
+			report.Groups = append(report.Groups, g)
+		}
+	}
+	for _, u := range s.Unrelated {
+		if half(u) == 0 {
+			tune.Unrelated = append(tune.Unrelated, u)
+		} else {
+			report.Unrelated = append(report.Unrelated, u)
+		}
+	}
+	return tune, report
+}
+
+func half(key string) int {
+	h := fnv.New32a()
+	h.Write([]byte(key))
+	return int(h.Sum32()>>7) & 1
+}
+
+// Counts summarises a set.
+func (s *Set) Counts() (groups, paraphrases, nearMisses, unrelated int) {
+	for _, g := range s.Groups {
+		paraphrases += len(g.Paraphrases)
+		nearMisses += len(g.NearMisses)
+	}
+	return len(s.Groups), paraphrases, nearMisses, len(s.Unrelated)
+}

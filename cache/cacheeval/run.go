@@ -1,0 +1,226 @@
+package cacheeval
+
+import (
+	"context"
+	"fmt"
+
+	"github.com/muninn-gw/muninn/cache"
+)
+
+// Query kinds besides the near-miss kinds.
+const (
+	KindParaphrase = "paraphrase"
+	KindUnrelated  = "unrelated"
+)
+
+// Query is one evaluated prompt and what the cache found for it.
+type Query struct {
+	Group int    // index into Set.Groups; -1 for unrelated prompts
+	Kind  string // KindParaphrase, KindUnrelated or a near-miss kind
+	Lang  string
+	Text  string
+	// Guard is the guard that skipped semantic matching, "" when the search ran.
+	Guard string
+	// Candidates are the semantic matches, best first, with their near-miss verdicts.
+	Candidates []Candidate
+}
+
+// Candidate is a semantic match resolved to the group whose anchor it is.
+type Candidate struct {
+	Group      int
+	Similarity float32
+	Rejected   string // near-miss kind that rejects it, "" when it would be served
+}
+
+// Outcome is everything Collect observed, scored later at any threshold.
+type Outcome struct {
+	Set      *Set
+	Embedder string
+	Queries  []Query
+	// AnchorGuards counts anchors whose prompt a guard kept out of the vector index.
+	AnchorGuards map[string]int
+}
+
+const (
+	evalTenant = "eval"
+	evalModel  = "eval/model"
+)
+
+func request(text string) *cache.Request {
+	return &cache.Request{Tenant: evalTenant, Model: evalModel, Temperature: cache.FloatPtr(0),
+		Messages: []cache.Message{{Role: "user", Text: text}}}
+}
+
+// Collect stores every anchor of set in c (one scope, as one application's cache would)
+// and looks every paraphrase, near-miss and unrelated prompt up with candidates
+// explained. c should be fresh, with the lowest threshold of interest.
+func Collect(ctx context.Context, set *Set, c *cache.Cache) (*Outcome, error) {
+	out := &Outcome{Set: set, AnchorGuards: map[string]int{}}
+	byEntry := map[string]int{}
+	for i, g := range set.Groups {
+		res := c.Lookup(ctx, request(g.Anchor), cache.LookupOptions{Refresh: true})
+		if res.Reason != "" && res.Reason != "refresh" {
+			out.AnchorGuards[res.Reason]++
+		}
+		byEntry[res.Keys.Exact] = i
+		if !c.Store(res, cache.StoreInput{Response: []byte(`{}`)}) {
+			return nil, fmt.Errorf("eval: store of anchor %s dropped (raise store_queue)", g.ID)
+		}
+		if i%256 == 255 {
+			if err := c.Flush(ctx); err != nil {
+				return nil, err
+			}
+		}
+	}
+	if err := c.Flush(ctx); err != nil {
+		return nil, err
+	}
+	look := func(group int, kind, lang, text string) {
+		res := c.Lookup(ctx, request(text), cache.LookupOptions{NoStore: true, Explain: true})
+		c.Release(res)
+		q := Query{Group: group, Kind: kind, Lang: lang, Text: text}
+		if res.Status == cache.StatusHitExact {
+			q.Guard = "exact"
+		} else if res.Reason != "" && res.Reason != cache.GuardNearMiss {
+			q.Guard = res.Reason
+		}
+		for _, cd := range res.Candidates {
+			gi, ok := byEntry[cd.EntryID]
+			if !ok {
+				continue
+			}
+			q.Candidates = append(q.Candidates, Candidate{Group: gi, Similarity: cd.Similarity, Rejected: cd.Rejected})
+		}
+		out.Queries = append(out.Queries, q)
+	}
+	for i, g := range set.Groups {
+		for _, p := range g.Paraphrases {
+			look(i, KindParaphrase, g.Lang, p)
+		}
+		for _, n := range g.NearMisses {
+			look(i, n.Kind, g.Lang, n.Text)
+		}
+		if err := ctx.Err(); err != nil {
+			return nil, err
+		}
+	}
+	for _, u := range set.Unrelated {
+		look(-1, KindUnrelated, langOf(u), u)
+	}
+	return out, nil
+}
+
+func langOf(s string) string {
+	for _, r := range s {
+		if r >= 0xAC00 && r <= 0xD7A3 {
+			return "ko"
+		}
+	}
+	return "en"
+}
+
+// Policy decides which candidate a query would be served.
+type Policy struct {
+	Threshold float64
+	// NearMiss is how candidates are checked: "on" uses the cache's verdicts; "off"
+	// ignores them; "-kind" recomputes them with that kind disabled.
+	NearMiss string
+}
+
+// served returns the group whose anchor q would be served under p, or -1 for a miss.
+func (o *Outcome) served(q *Query, p Policy) int {
+	if q.Guard == "exact" {
+		return q.Group
+	}
+	for _, c := range q.Candidates {
+		if float64(c.Similarity) < p.Threshold {
+			break
+		}
+		switch {
+		case p.NearMiss == "off":
+		case len(p.NearMiss) > 1 && p.NearMiss[0] == '-':
+			if o.recheck(q.Text, o.Set.Groups[c.Group].Anchor, p.NearMiss[1:]) != "" {
+				continue
+			}
+		default:
+			if c.Rejected != "" {
+				continue
+			}
+		}
+		return c.Group
+	}
+	return -1
+}
+
+func (o *Outcome) recheck(query, anchor, without string) string {
+	on := map[string]bool{}
+	for _, k := range cache.NearMissKinds {
+		on[k] = k != without
+	}
+	return cache.Mismatch(cache.ExtractFeatures(query), cache.ExtractFeatures(anchor), on)
+}
+
+// Metrics are the rates of one policy over a set of queries.
+type Metrics struct {
+	Paraphrases, TrueHits, WrongHits int
+	NearMisses, NearMissHits         int
+	Unrelated, UnrelatedHits         int
+	KindTotal, KindHits              map[string]int
+	// Guarded counts queries whose semantic search a guard skipped.
+	Guarded int
+}
+
+// Rates as fractions; NaN-free (0 when the denominator is 0).
+func (m Metrics) TrueHitRate() float64        { return ratio(m.TrueHits, m.Paraphrases) }
+func (m Metrics) WrongEntryRate() float64     { return ratio(m.WrongHits, m.Paraphrases) }
+func (m Metrics) NearMissFHR() float64        { return ratio(m.NearMissHits, m.NearMisses) }
+func (m Metrics) UnrelatedFHR() float64       { return ratio(m.UnrelatedHits, m.Unrelated) }
+func (m Metrics) KindFHR(kind string) float64 { return ratio(m.KindHits[kind], m.KindTotal[kind]) }
+
+// WrongServed counts every answer served for another question: wrong entries,
+// near-miss hits and unrelated hits.
+func (m Metrics) WrongServed() int { return m.WrongHits + m.NearMissHits + m.UnrelatedHits }
+
+func ratio(a, b int) float64 {
+	if b == 0 {
+		return 0
+	}
+	return float64(a) / float64(b)
+}
+
+// Score computes the metrics of p over the queries that keep returns true for (nil: all).
+func (o *Outcome) Score(p Policy, keep func(*Query) bool) Metrics {
+	m := Metrics{KindTotal: map[string]int{}, KindHits: map[string]int{}}
+	for i := range o.Queries {
+		q := &o.Queries[i]
+		if keep != nil && !keep(q) {
+			continue
+		}
+		if q.Guard != "" && q.Guard != "exact" {
+			m.Guarded++
+		}
+		got := o.served(q, p)
+		switch q.Kind {
+		case KindParaphrase:
+			m.Paraphrases++
+			if got == q.Group {
+				m.TrueHits++
+			} else if got >= 0 {
+				m.WrongHits++
+			}
+		case KindUnrelated:
+			m.Unrelated++
+			if got >= 0 {
+				m.UnrelatedHits++
+			}
+		default:
+			m.NearMisses++
+			m.KindTotal[q.Kind]++
+			if got >= 0 {
+				m.NearMissHits++
+				m.KindHits[q.Kind]++
+			}
+		}
+	}
+	return m
+}

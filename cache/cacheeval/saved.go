@@ -1,0 +1,52 @@
+package cacheeval
+
+import (
+	"encoding/json"
+	"fmt"
+	"os"
+)
+
+type savedOutcomes struct {
+	Main    *Outcome `json:"main"`
+	Ablated *Outcome `json:"coverage_off,omitempty"`
+}
+
+func saveOutcomes(path string, o, ablated *Outcome) error {
+	b, err := json.Marshal(savedOutcomes{Main: o, Ablated: ablated})
+	if err != nil {
+		return fmt.Errorf("save outcome: %w", err)
+	}
+	if err := os.WriteFile(path, b, 0o644); err != nil {
+		return fmt.Errorf("save outcome: %w", err)
+	}
+	return nil
+}
+
+// loadOutcomes reads a saved outcome and recomputes every near-miss verdict with the
+// current check, so changes to the check can be scored without embedding again.
+func loadOutcomes(path string) (o, ablated *Outcome, err error) {
+	b, err := os.ReadFile(path)
+	if err != nil {
+		return nil, nil, fmt.Errorf("load outcome: %w", err)
+	}
+	var s savedOutcomes
+	if err := json.Unmarshal(b, &s); err != nil {
+		return nil, nil, fmt.Errorf("load outcome %s: %w", path, err)
+	}
+	if s.Main == nil || s.Main.Set == nil {
+		return nil, nil, fmt.Errorf("load outcome %s: no outcome in file", path)
+	}
+	for _, x := range []*Outcome{s.Main, s.Ablated} {
+		if x == nil {
+			continue
+		}
+		for i := range x.Queries {
+			q := &x.Queries[i]
+			for j := range q.Candidates {
+				c := &q.Candidates[j]
+				c.Rejected = x.recheck(q.Text, x.Set.Groups[c.Group].Anchor, "")
+			}
+		}
+	}
+	return s.Main, s.Ablated, nil
+}

@@ -1,0 +1,45 @@
+// Package cache is Muninn's response cache: an exact tier and a semantic tier in front of
+// the providers.
+//
+// Imports: vectorstore and cache/embed only (internal/archtest enforces it). The cache
+// knows nothing of HTTP or of the gateway's wire types: gateway/plugins/semcache converts
+// a chat request into a Request and a response into StoreInput bytes.
+//
+// # Tiers
+//
+// The exact tier maps the hash of the canonical request (tenant, model, every sampling
+// parameter, tools, response format, all messages) to the stored response. Canonical
+// means byte-identical requests always hash the same: parameters are sorted by name, JSON
+// values are re-encoded with sorted keys and normalised numbers, floats hashed in their
+// shortest form. It is an in-memory map bounded by entries and bytes (least recently hit
+// entries are evicted, by sampling) and, with Config.DataDir, mirrored to a checksummed
+// append-only journal so a restart keeps a warm cache.
+//
+// The semantic tier embeds only the last user message and searches only within a scope
+// that must match exactly: tenant, model, sampling parameters and tools, system prompt,
+// earlier turns, and the embedding model. Each scope is its own vector store namespace,
+// so a search can never return another tenant's or another conversation's entry, and a
+// shared system prompt never dominates the vector. A candidate is served when its cosine
+// similarity reaches the threshold (Config.Threshold, per-model overrides, a per-request
+// value may only raise it) and it passes the near-miss check (Features, Mismatch):
+// numbers, quoted strings, negation, named entities, units, direction and antonyms, time
+// words and output formats must agree, because embeddings of short prompts barely move
+// when one of them changes.
+//
+// # Guards
+//
+// Semantic matching is skipped (the exact tier still applies) for n > 1, temperature >
+// 0, conversations with tool calls or results, a last message that is not from the user
+// or carries images, empty prompts, prompts past the embedder's window or
+// Guards.MaxPromptChars, and text the embedder reports it cannot read
+// (embed.CoverageChecker). Each guard can be opted out of in Guards and is counted in
+// Stats.
+//
+// # Writes
+//
+// Lookup never writes. Store enqueues a complete response on a bounded queue and returns;
+// workers write the exact tier first (waking identical requests that waited: the first
+// miss on a key leads, others wait up to FlightWait instead of calling upstream), then
+// embed (reusing the lookup's vector) and upsert the vector with the entry's expiry.
+// Expired entries are swept every SweepPeriod from both tiers.
+package cache

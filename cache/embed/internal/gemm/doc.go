@@ -1,0 +1,16 @@
+// Package gemm multiplies activations by weight matrices for the built-in sentence encoder,
+// which spends most of its time here.
+//
+// Weights are packed once at load time into panels of 16 columns (each panel is K rows of
+// 16 contiguous floats), so the kernel streams one panel sequentially while it keeps a
+// tile of 4 activation rows × 16 output columns in registers. On amd64 with AVX2 and FMA
+// the tile kernel is written in Go assembly (no cgo); elsewhere a portable Go kernel computes
+// the same thing.
+//
+// Contract: activation and output buffers are padded to a multiple of Tile rows (see
+// PaddedRows); padded rows are computed like the others and must be ignored by callers.
+// Everything here is allocation-free and safe for concurrent use (packed matrices are
+// read-only).
+//
+// Imports: golang.org/x/sys/cpu and the standard library.
+package gemm

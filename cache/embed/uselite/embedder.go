@@ -1,0 +1,105 @@
+package uselite
+
+import (
+	"context"
+	"fmt"
+	"sync"
+
+	"github.com/muninn-gw/muninn/cache/embed"
+)
+
+// ModelID is the model name of the built-in encoder, as routed on /v1/embeddings and as
+// the cache scopes vectors by.
+const ModelID = "muninn/use-lite"
+
+// maxBatchRows bounds the tokens of one forward pass, so a large request is split into
+// several passes with bounded scratch memory (and a context check between them).
+const maxBatchRows = 1024
+
+// Embedder is the built-in offline sentence encoder. It is safe for concurrent use; each
+// call borrows pooled scratch buffers, so steady-state embedding does not allocate beyond
+// the returned vectors.
+type Embedder struct {
+	m    *model
+	pool sync.Pool // *scratch
+}
+
+var (
+	defaultOnce sync.Once
+	defaultEmb  *Embedder
+	defaultErr  error
+)
+
+// Default returns the process-wide encoder, loading the embedded weights on first use
+// (about 0.1 s and 30 MB).
+func Default() (*Embedder, error) {
+	defaultOnce.Do(func() { defaultEmb, defaultErr = New() })
+	return defaultEmb, defaultErr
+}
+
+// New loads a new encoder from the weights embedded in the binary.
+func New() (*Embedder, error) { return Load(weights) }
+
+// Load loads an encoder from a weights file in the format written by
+// cache/embed/internal/convert.
+func Load(data []byte) (*Embedder, error) {
+	m, err := loadModel(data)
+	if err != nil {
+		return nil, fmt.Errorf("use-lite: %w", err)
+	}
+	e := &Embedder{m: m}
+	e.pool.New = func() any { return new(scratch) }
+	return e, nil
+}
+
+// Model returns ModelID.
+func (e *Embedder) Model() string { return ModelID }
+
+// Dim returns 512.
+func (e *Embedder) Dim() int { return Dim }
+
+// MaxTokens is the model's window; tokens past it are ignored.
+func (e *Embedder) MaxTokens() int { return e.m.maxTokens }
+
+// Tokenize returns the token ids of text, including those past the window.
+func (e *Embedder) Tokenize(text string) []int32 { return e.m.tok.Encode(text) }
+
+// Embed returns one unit vector per text. An empty text gets the vector of an empty
+// sentence (the model's bias direction), as the reference does for an empty row of a batch.
+func (e *Embedder) Embed(ctx context.Context, texts []string) ([][]float32, error) {
+	out := make([][]float32, len(texts))
+	backing := make([]float32, len(texts)*Dim)
+	for i := range out {
+		out[i] = backing[i*Dim : (i+1)*Dim : (i+1)*Dim]
+	}
+	s := e.pool.Get().(*scratch)
+	defer e.pool.Put(s)
+	for start := 0; start < len(texts); {
+		if err := ctx.Err(); err != nil {
+			return nil, fmt.Errorf("use-lite: %w", err)
+		}
+		s.ids = s.ids[:0]
+		s.segs = s.segs[:0]
+		end := start
+		for end < len(texts) {
+			ids := e.m.tok.encode(&s.tok, texts[end])
+			if len(ids) > e.m.maxTokens {
+				ids = ids[:e.m.maxTokens]
+			}
+			if end > start && len(s.ids)+len(ids) > maxBatchRows {
+				break
+			}
+			s.segs = append(s.segs, segment{start: len(s.ids), n: len(ids)})
+			s.ids = append(s.ids, ids...)
+			end++
+		}
+		e.m.forward(s, out[start:end])
+		start = end
+	}
+	return out, nil
+}
+
+var (
+	_ embed.Embedder        = (*Embedder)(nil)
+	_ embed.CoverageChecker = (*Embedder)(nil)
+)

@@ -1,0 +1,808 @@
+package cache
+
+import (
+	"slices"
+	"strings"
+	"unicode"
+	"unicode/utf8"
+)
+
+// Near-miss kinds: the reasons a semantic candidate is rejected although its vector is
+// close. They are also the tags of the evaluation set.
+const (
+	KindNumber    = "number"
+	KindQuoted    = "quoted"
+	KindNegation  = "negation"
+	KindEntity    = "entity"
+	KindUnit      = "unit"
+	KindDirection = "direction"
+	KindTime      = "time"
+	KindFormat    = "format"
+)
+
+// NearMissKinds lists every kind, in the order checks run.
+var NearMissKinds = []string{KindNumber, KindQuoted, KindNegation, KindEntity, KindUnit,
+	KindDirection, KindTime, KindFormat}
+
+// Features are the parts of a prompt that a paraphrase keeps and a near-miss changes.
+// Embeddings of short prompts barely move when one of them changes ("2+2" vs "2+3" has
+// cosine 0.985 with the built-in model), so they are compared literally.
+type Features struct {
+	Numbers  []string // digit runs and number words, normalised ("1,000" -> "1000", "five" -> "5")
+	Quoted   []string // text in quotes or backticks, lower-cased
+	Negated  bool
+	Entities []string // proper nouns, acronyms, identifiers (lower-cased; phrases space-joined)
+	Units    []string // canonical unit symbols
+	Times    []string // time words, folded ("yearly" -> "year")
+	TimeSeq  []string // the order of am/pm and weekday-like words, for "9 am to 5 pm"
+	Formats  []string // output formats, languages, length and audience words
+	Pairs    [][2]string
+	Poles    []pole
+	Content  []string            // stemmed content words in order, for the substitution check
+	words    map[string]struct{} // every lower-cased word and its parts, for presence checks
+	formats  map[string]struct{} // every format word, context or not
+}
+
+type token struct {
+	text      string // original
+	lower     string
+	sentStart bool
+}
+
+// ExtractFeatures computes the near-miss features of a prompt.
+func ExtractFeatures(text string) *Features {
+	f := &Features{words: map[string]struct{}{}, formats: map[string]struct{}{}}
+	f.Quoted = extractQuoted(text)
+	f.Numbers = extractNumbers(text)
+	toks := tokenize(text)
+	var phrase []string
+	flushPhrase := func() {
+		if len(phrase) > 0 {
+			f.Entities = append(f.Entities, strings.Join(phrase, " "))
+			phrase = phrase[:0]
+		}
+	}
+	for i, t := range toks {
+		w := t.lower
+		f.addWord(w)
+		parts := splitParts(w)
+		for _, part := range parts {
+			f.addWord(part)
+		}
+		if len(parts) > 1 {
+			f.addWord(strings.Join(parts, ""))
+		}
+		for _, x := range append([]string{w}, partsIfSplit(w, parts)...) {
+			if _, ok := negationWords[x]; ok {
+				f.Negated = true
+			}
+			if n, ok := numberWords[x]; ok {
+				f.Numbers = append(f.Numbers, n)
+			} else if x == "one" && (len(parts) > 1 || nextIsUnit(toks, i)) {
+				f.Numbers = append(f.Numbers, "1")
+			}
+			if u, ok := units[x]; ok && !ambiguousUnit(x, toks, i) {
+				f.Units = append(f.Units, u)
+			}
+			if tc, ok := timeWord(x, toks, i); ok {
+				f.Times = append(f.Times, tc)
+				if x == "am" || x == "pm" {
+					f.TimeSeq = append(f.TimeSeq, x)
+				}
+			}
+		}
+		if _, ok := timeModifiers[w]; ok && i+1 < len(toks) {
+			if _, ok := timeUnitsAfterModifier[toks[i+1].lower]; ok {
+				f.Times = append(f.Times, w+" "+foldTime(toks[i+1].lower))
+			}
+		}
+		for _, x := range partsIfSplit(w, parts) {
+			if fw, ok := formatWords[x]; ok {
+				f.Formats = append(f.Formats, fw)
+				f.formats[fw] = struct{}{}
+			}
+		}
+		if fw, ok := formatWords[w]; ok {
+			f.Formats = append(f.Formats, fw)
+			f.formats[fw] = struct{}{}
+		} else if fw, ok := formatNeedsContext[w]; ok {
+			f.formats[fw] = struct{}{}
+			if languageContext(toks, i) {
+				f.Formats = append(f.Formats, fw)
+			}
+		}
+		f.Poles = append(f.Poles, poles[w]...)
+		if i+1 < len(toks) {
+			f.Poles = append(f.Poles, poles[w+" "+toks[i+1].lower]...)
+		}
+		if isEntity(t) && !classified(w) {
+			phrase = append(phrase, w)
+		} else {
+			flushPhrase()
+		}
+		if p, ok := directionPair(toks, i); ok {
+			f.Pairs = append(f.Pairs, p)
+		}
+		if c := contentWord(w); c != "" {
+			f.Content = append(f.Content, c)
+		}
+	}
+	flushPhrase()
+	f.Units = compositeUnits(f.Units, toks)
+	for _, s := range []*[]string{&f.Numbers, &f.Quoted, &f.Units, &f.Times, &f.Formats, &f.Entities} {
+		slices.Sort(*s)
+		*s = slices.Compact(*s)
+	}
+	return f
+}
+
+func (f *Features) addWord(w string) {
+	f.words[w] = struct{}{}
+	if n, ok := numberWords[w]; ok {
+		f.words[n] = struct{}{}
+	}
+	if t, ok := timeCanon[w]; ok {
+		f.words[t] = struct{}{}
+	}
+	f.words[stem(w)] = struct{}{}
+}
+
+// splitParts splits "jump-start", "os.path", "async/await" into their parts.
+func splitParts(w string) []string {
+	if !strings.ContainsAny(w, "-./_") {
+		return nil
+	}
+	return strings.FieldsFunc(w, func(r rune) bool { return r == '-' || r == '.' || r == '/' || r == '_' })
+}
+
+// partsIfSplit returns the parts of a compound word to classify one by one, unless the
+// compound is itself a known unit ("km/h").
+func partsIfSplit(w string, parts []string) []string {
+	if len(parts) < 2 {
+		return nil
+	}
+	if _, ok := units[w]; ok {
+		return nil
+	}
+	return parts
+}
+
+func nextIsUnit(toks []token, i int) bool {
+	if i+1 >= len(toks) {
+		return false
+	}
+	n := toks[i+1].lower
+	_, u := units[n]
+	_, t := timeCanon[n]
+	return u || t
+}
+
+// timeWord reports whether w is a time word, folded; "am" and "pm" count only after a
+// number ("9 am", not "how old am I").
+func timeWord(w string, toks []token, i int) (string, bool) {
+	if w == "am" || w == "pm" {
+		return w, i > 0 && isNumeric(toks[i-1].lower)
+	}
+	if _, ok := timeWords[w]; ok {
+		return foldTime(w), true
+	}
+	return "", false
+}
+
+func foldTime(w string) string {
+	if t, ok := timeCanon[w]; ok {
+		return t
+	}
+	return w
+}
+
+// compositeUnits folds "miles per hour" into "mi/h".
+func compositeUnits(us []string, toks []token) []string {
+	for i := 0; i+2 < len(toks); i++ {
+		if toks[i+1].lower != "per" {
+			continue
+		}
+		a, ok1 := units[toks[i].lower]
+		b, ok2 := units[toks[i+2].lower]
+		if !ok1 || !ok2 {
+			continue
+		}
+		us = removeOne(removeOne(us, a), b)
+		us = append(us, a+"/"+b)
+	}
+	return us
+}
+
+func removeOne(s []string, v string) []string {
+	if i := slices.Index(s, v); i >= 0 {
+		return slices.Delete(s, i, i+1)
+	}
+	return s
+}
+
+// directionPair returns the (source, target) around a connector at i: "miles to km",
+// "30 Celsius in Fahrenheit" (source first), "how many km in a mile" (reversed).
+func directionPair(toks []token, i int) ([2]string, bool) {
+	w := toks[i].lower
+	_, conn := directionConnectors[w]
+	if !conn && w != "in" {
+		return [2]string{}, false
+	}
+	a, b := neighbour(toks, i, -1), neighbour(toks, i, +1)
+	if a == "" || b == "" || a == b {
+		return [2]string{}, false
+	}
+	if w == "in" {
+		// Only conversions: both sides units or formats.
+		if !isUnitOrFormat(a) || !isUnitOrFormat(b) {
+			return [2]string{}, false
+		}
+		if howMany(toks, i) {
+			a, b = b, a
+		}
+	}
+	return [2]string{canonWord(a), canonWord(b)}, true
+}
+
+func isUnitOrFormat(w string) bool {
+	_, u := units[w]
+	_, f := formatWords[w]
+	return u || f
+}
+
+// howMany reports whether "how many" or "how much" comes shortly before i.
+func howMany(toks []token, i int) bool {
+	for j := i - 1; j >= 1 && i-j <= 4; j-- {
+		if toks[j-1].lower == "how" && (toks[j].lower == "many" || toks[j].lower == "much") {
+			return true
+		}
+	}
+	return false
+}
+
+// contentWord returns the stem of a word that carries the subject of a prompt, or "".
+func contentWord(w string) string {
+	if _, ok := functionWords[w]; ok {
+		return ""
+	}
+	if _, ok := negationWords[w]; ok {
+		return ""
+	}
+	if t, ok := timeCanon[w]; ok {
+		return t // "for a week" vs "for a month"
+	}
+	if classified(w) || isNumeric(w) || strings.ContainsAny(w, "0123456789") {
+		return ""
+	}
+	if _, ok := timeModifiers[w]; ok {
+		return ""
+	}
+	if utf8.RuneCountInString(w) < 2 {
+		return ""
+	}
+	return stem(strings.Map(func(r rune) rune {
+		if r == '-' || r == '.' || r == '/' || r == '_' {
+			return -1
+		}
+		return r
+	}, w))
+}
+
+// stem strips common English suffixes; crude, but the same on both sides.
+func stem(w string) string {
+	w = strings.TrimSuffix(w, "'s")
+	for _, suf := range []string{"ations", "ation", "ingly", "ings", "ing", "edly", "ies", "ied", "es", "ed", "ly", "s"} {
+		if strings.HasSuffix(w, suf) && utf8.RuneCountInString(w)-len(suf) >= 3 {
+			base := strings.TrimSuffix(w, suf)
+			if suf == "ies" || suf == "ied" {
+				base += "y"
+			}
+			return base
+		}
+	}
+	return w
+}
+
+// ambiguousUnit filters unit spellings that are also common words or letters: they count
+// only right after a number ("5 m", "3 in").
+func ambiguousUnit(w string, toks []token, i int) bool {
+	switch w {
+	case "m", "g", "b", "l", "mi", "min", "pt", "em", "bar", "won", "stone", "sec", "ms", "amp", "ton",
+		"day", "week", "month", "year":
+		return i == 0 || !isNumeric(toks[i-1].lower)
+	}
+	return false
+}
+
+// classified reports whether a word is already compared by another kind.
+func classified(w string) bool {
+	if _, ok := formatWords[w]; ok {
+		return true
+	}
+	if _, ok := formatNeedsContext[w]; ok {
+		return true
+	}
+	if _, ok := units[w]; ok {
+		return true
+	}
+	if _, ok := timeWords[w]; ok {
+		return true
+	}
+	_, ok := numberWords[w]
+	return ok
+}
+
+func isNumeric(s string) bool {
+	if s == "" {
+		return false
+	}
+	if _, ok := numberWords[s]; ok {
+		return true
+	}
+	for _, r := range s {
+		if !unicode.IsDigit(r) && r != '.' && r != ',' {
+			return false
+		}
+	}
+	return true
+}
+
+func languageContext(toks []token, i int) bool {
+	if i > 0 {
+		switch toks[i-1].lower {
+		case "in", "using", "with", "to":
+			return true
+		}
+	}
+	if i+1 < len(toks) {
+		switch toks[i+1].lower {
+		case "code", "program", "function", "script", "language", "struct", "module":
+			return true
+		}
+	}
+	return false
+}
+
+// canonWord maps unit and number spellings to one form, so "miles to km" and "mi to
+// kilometres" give the same pair.
+func canonWord(w string) string {
+	if u, ok := units[w]; ok {
+		return u
+	}
+	if f, ok := formatWords[w]; ok {
+		return f
+	}
+	return strings.TrimSuffix(w, "'s")
+}
+
+// neighbour returns the nearest word before (dir -1) or after (dir +1) position i that is
+// not a stop word or a number.
+func neighbour(toks []token, i, dir int) string {
+	for j := i + dir; j >= 0 && j < len(toks) && abs(j-i) <= 3; j += dir {
+		w := toks[j].lower
+		if _, ok := stopWords[w]; ok {
+			continue
+		}
+		if isNumeric(w) {
+			continue
+		}
+		return w
+	}
+	return ""
+}
+
+func abs(x int) int {
+	if x < 0 {
+		return -x
+	}
+	return x
+}
+
+// isEntity: a word capitalised mid-sentence, or one with inner capitals, digits mixed with
+// letters, or identifier punctuation ("iPhone", "AWS", "gpt-4o", "os.path"). Sentence-
+// initial capitals alone do not count ("Explain ...").
+func isEntity(t token) bool {
+	if _, ok := commonWords[t.lower]; ok {
+		return false
+	}
+	if _, ok := functionWords[t.lower]; ok {
+		return false
+	}
+	if utf8.RuneCountInString(t.text) < 2 {
+		return false
+	}
+	if parts := splitParts(t.lower); len(parts) > 1 && isNumeric(parts[0]) {
+		return false // "3-bullet", "two-week", "1-hour"
+	}
+	upper, lower, digit, letter, dotted := 0, 0, 0, 0, false
+	first := true
+	innerUpper := false
+	for _, r := range t.text {
+		switch {
+		case unicode.IsUpper(r):
+			upper++
+			letter++
+			if !first {
+				innerUpper = true
+			}
+		case unicode.IsLower(r):
+			lower++
+			letter++
+		case unicode.IsDigit(r):
+			digit++
+		case r == '.' || r == '_':
+			dotted = true
+		}
+		first = false
+	}
+	if letter == 0 {
+		return false
+	}
+	if innerUpper || (digit > 0 && letter > 0) || (dotted && letter > 1) {
+		return true
+	}
+	return upper > 0 && !t.sentStart
+}
+
+// tokenize splits text into words: letters and digits, with inner apostrophes, dots,
+// underscores, hyphens and slashes kept ("don't", "node.js", "gpt-4o"), and trailing "+"
+// or "#" ("c++", "c#").
+func tokenize(text string) []token {
+	var toks []token
+	sentStart := true
+	i := 0
+	for i < len(text) {
+		r, size := utf8.DecodeRuneInString(text[i:])
+		if !isWordRune(r) {
+			switch r {
+			case '.', '!', '?', ':', '\n', ';':
+				sentStart = true
+			case '$', '€', '£', '¥', '₩', '%':
+				toks = append(toks, token{text: string(r), lower: string(r)})
+			case '→':
+				toks = append(toks, token{text: "→", lower: "→"})
+			case '-':
+				if strings.HasPrefix(text[i:], "->") {
+					toks = append(toks, token{text: "->", lower: "->"})
+					i += 2
+					continue
+				}
+			}
+			i += size
+			continue
+		}
+		start := i
+		for i < len(text) {
+			r, size := utf8.DecodeRuneInString(text[i:])
+			if isWordRune(r) {
+				i += size
+				continue
+			}
+			if (r == '\'' || r == '’' || r == '.' || r == '_' || r == '-' || r == '/') && i+size < len(text) {
+				next, _ := utf8.DecodeRuneInString(text[i+size:])
+				if isWordRune(next) {
+					i += size
+					continue
+				}
+			}
+			if r == '+' || r == '#' {
+				for i < len(text) && (text[i] == '+' || text[i] == '#') {
+					i++
+				}
+			}
+			break
+		}
+		w := strings.ReplaceAll(text[start:i], "’", "'")
+		lw := strings.ToLower(w)
+		if strings.HasPrefix(lw, "°") {
+			lw = strings.TrimPrefix(lw, "°")
+		}
+		lw = strings.ReplaceAll(lw, "'", "")
+		if strings.HasSuffix(strings.ToLower(w), "'s") {
+			lw = strings.ToLower(strings.TrimSuffix(w, "'s"))
+		}
+		if n := leadingDigits(w); n > 0 && n < len(w) && isLetters(w[n:]) {
+			// "9am", "30°C", "5k": a number and its unit.
+			toks = append(toks, token{text: w[:n], lower: w[:n], sentStart: sentStart},
+				token{text: w[n:], lower: strings.TrimPrefix(lw[n:], "°")})
+			if strings.HasPrefix(w[n:], "°") {
+				toks[len(toks)-1].lower = "°" + strings.TrimPrefix(lw[n:], "°")
+			}
+			sentStart = false
+			continue
+		}
+		toks = append(toks, token{text: w, lower: lw, sentStart: sentStart})
+		sentStart = false
+	}
+	return toks
+}
+
+func leadingDigits(s string) int {
+	n := 0
+	for n < len(s) && s[n] >= '0' && s[n] <= '9' {
+		n++
+	}
+	return n
+}
+
+func isLetters(s string) bool {
+	for _, r := range s {
+		if !unicode.IsLetter(r) && r != '°' {
+			return false
+		}
+	}
+	return true
+}
+
+func isWordRune(r rune) bool { return unicode.IsLetter(r) || unicode.IsDigit(r) || r == '°' }
+
+// extractNumbers finds digit runs, keeping the arithmetic between them ("2+2", "3*4") and
+// dropping thousands separators.
+func extractNumbers(text string) []string {
+	var out []string
+	var cur strings.Builder
+	hasDigit, lastOp := false, false
+	flush := func() {
+		if hasDigit {
+			s := strings.Trim(cur.String(), "+-*/^=.,x×÷() ")
+			s = strings.ReplaceAll(s, " ", "")
+			s = dropThousands(s)
+			if s != "" {
+				out = append(out, s)
+			}
+		}
+		cur.Reset()
+		hasDigit = false
+	}
+	for i, r := range text {
+		op := false
+		switch {
+		case r >= '0' && r <= '9':
+			cur.WriteRune(r)
+			hasDigit = true
+		case strings.ContainsRune("+-*/^=×÷", r) && hasDigit:
+			cur.WriteRune(r)
+			op = true
+		case strings.ContainsRune("+-*/^=×÷", r) && !hasDigit && nextIsDigit(text, i+utf8.RuneLen(r)):
+			cur.WriteRune(r)
+			op = true
+		case (r == '.' || r == ',') && hasDigit && nextIsDigit(text, i+1):
+			cur.WriteRune(r)
+		case r == ' ' && hasDigit && (lastOp || nextIsOperator(text, i+1)):
+			// "2 + 2": keep going
+			op = lastOp
+		default:
+			flush()
+		}
+		lastOp = op
+	}
+	flush()
+	return out
+}
+
+func nextIsDigit(s string, i int) bool { return i < len(s) && s[i] >= '0' && s[i] <= '9' }
+
+func nextIsOperator(s string, i int) bool {
+	for i < len(s) && s[i] == ' ' {
+		i++
+	}
+	return i < len(s) && strings.IndexByte("+-*/^=x", s[i]) >= 0 && i+1 < len(s) &&
+		(s[i+1] == ' ' || (s[i+1] >= '0' && s[i+1] <= '9'))
+}
+
+func dropThousands(s string) string {
+	if !strings.Contains(s, ",") {
+		return s
+	}
+	parts := strings.Split(s, ",")
+	for _, p := range parts[1:] {
+		if len(p) < 3 || (len(p) > 3 && p[3] >= '0' && p[3] <= '9') {
+			return s
+		}
+	}
+	return strings.ReplaceAll(s, ",", "")
+}
+
+// extractQuoted returns text between double quotes, curly quotes or backticks, and
+// between single quotes that open after a space.
+func extractQuoted(text string) []string {
+	var out []string
+	pairs := [][2]string{{"\"", "\""}, {"“", "”"}, {"`", "`"}, {"‘", "’"}, {"「", "」"}}
+	for _, p := range pairs {
+		rest := text
+		for {
+			i := strings.Index(rest, p[0])
+			if i < 0 {
+				break
+			}
+			rest = rest[i+len(p[0]):]
+			j := strings.Index(rest, p[1])
+			if j < 0 {
+				break
+			}
+			if q := strings.ToLower(strings.TrimSpace(rest[:j])); q != "" {
+				out = append(out, q)
+			}
+			rest = rest[j+len(p[1]):]
+		}
+	}
+	// Single quotes: only ' opening at a word boundary, so "don't" is not a quote.
+	for i := 0; i < len(text); i++ {
+		if text[i] != '\'' || (i > 0 && text[i-1] != ' ' && text[i-1] != '(') {
+			continue
+		}
+		j := strings.IndexByte(text[i+1:], '\'')
+		if j <= 0 {
+			break
+		}
+		end := i + 1 + j
+		if end+1 < len(text) && isWordRune(rune(text[end+1])) {
+			continue
+		}
+		out = append(out, strings.ToLower(strings.TrimSpace(text[i+1:end])))
+		i = end
+	}
+	return out
+}
+
+// Mismatch returns the first near-miss kind on which q and c differ, "" when none does.
+// enabled filters the kinds checked (nil checks all).
+func Mismatch(q, c *Features, enabled map[string]bool) string {
+	on := func(k string) bool { return enabled == nil || enabled[k] }
+	if on(KindNumber) && !slices.Equal(q.Numbers, c.Numbers) {
+		return KindNumber
+	}
+	if on(KindQuoted) && !slices.Equal(q.Quoted, c.Quoted) {
+		return KindQuoted
+	}
+	if on(KindNegation) && q.Negated != c.Negated {
+		return KindNegation
+	}
+	if on(KindUnit) && !slices.Equal(q.Units, c.Units) {
+		return KindUnit
+	}
+	if on(KindDirection) && (reversedPair(q.Pairs, c.Pairs) || opposedPoles(q.Poles, c.Poles)) {
+		return KindDirection
+	}
+	if on(KindTime) && (!allPresent(q.Times, c.words) || !allPresent(c.Times, q.words) ||
+		(len(q.TimeSeq) == len(c.TimeSeq) && !slices.Equal(q.TimeSeq, c.TimeSeq))) {
+		return KindTime
+	}
+	if on(KindFormat) && (!allPresent(q.Formats, c.formats) || !allPresent(c.Formats, q.formats)) {
+		return KindFormat
+	}
+	// Last: the entity check also catches any one-slot substitution of a subject word.
+	if on(KindEntity) && (!allPresent(q.Entities, c.words) || !allPresent(c.Entities, q.words) ||
+		substituted(q.Content, c.Content)) {
+		return KindEntity
+	}
+	return ""
+}
+
+// allPresent reports whether every item occurs among words; a multi-word item ("mount
+// everest") needs one of its words, a time item like "next week" all of them.
+func allPresent(items []string, words map[string]struct{}) bool {
+	for _, e := range items {
+		if _, ok := words[e]; ok {
+			continue
+		}
+		if !strings.Contains(e, " ") {
+			if parts := splitParts(e); len(parts) > 1 {
+				if _, ok := words[strings.Join(parts, "")]; ok || allWords(parts, words) {
+					continue
+				}
+			}
+			if _, ok := words[stem(e)]; ok {
+				continue
+			}
+			return false
+		}
+		fs := strings.Fields(e)
+		if _, ok := timeModifiers[fs[0]]; ok {
+			if !allWords(fs, words) {
+				return false
+			}
+			continue
+		}
+		found := false
+		for _, w := range fs {
+			if _, ok := words[w]; ok {
+				found = true
+				break
+			}
+		}
+		if !found {
+			return false
+		}
+	}
+	return true
+}
+
+func allWords(ws []string, words map[string]struct{}) bool {
+	for _, w := range ws {
+		if _, ok := words[w]; !ok {
+			return false
+		}
+	}
+	return true
+}
+
+// substituted reports whether b is a with one slot of one or two content words replaced
+// by one or two others that are not synonyms, the words before and after the slot being
+// the same ("brown rice" for "white rice", "remote branch" for "local branch"). That is
+// how near-misses look; paraphrases reword more than one slot or swap synonyms.
+func substituted(a, b []string) bool {
+	p := 0
+	for p < len(a) && p < len(b) && a[p] == b[p] {
+		p++
+	}
+	s := 0
+	for s < len(a)-p && s < len(b)-p && a[len(a)-1-s] == b[len(b)-1-s] {
+		s++
+	}
+	da, db := a[p:len(a)-s], b[p:len(b)-s]
+	if len(da) == 0 || len(db) == 0 || len(da) > 2 || len(db) > 2 {
+		return false
+	}
+	if p+s == 0 && (len(a) > 1 || len(b) > 1) {
+		return false // nothing in common to anchor a slot
+	}
+	for _, x := range da {
+		for _, y := range db {
+			if related(x, y) {
+				return false
+			}
+		}
+	}
+	return true
+}
+
+func related(x, y string) bool {
+	if x == y || strings.HasPrefix(x, y) || strings.HasPrefix(y, x) {
+		return true
+	}
+	for _, gx := range synonyms[x] {
+		for _, gy := range synonyms[y] {
+			if gx == gy {
+				return true
+			}
+		}
+	}
+	return false
+}
+
+func reversedPair(a, b [][2]string) bool {
+	for _, p := range a {
+		for _, q := range b {
+			if p[0] == q[1] && p[1] == q[0] {
+				return true
+			}
+			// Same source, different target ("English to French" vs "English to German")
+			// is an entity or format change, caught by those checks.
+		}
+	}
+	return false
+}
+
+func opposedPoles(a, b []pole) bool {
+	for _, p := range a {
+		if hasPole(b, p.pair, 1-p.side) && !hasPole(b, p.pair, p.side) {
+			return true
+		}
+	}
+	for _, p := range b {
+		if hasPole(a, p.pair, 1-p.side) && !hasPole(a, p.pair, p.side) {
+			return true
+		}
+	}
+	return false
+}
+
+func hasPole(ps []pole, pair int, side int8) bool {
+	for _, p := range ps {
+		if p.pair == pair && p.side == side {
+			return true
+		}
+	}
+	return false
+}

@@ -1,0 +1,137 @@
+package cache
+
+import (
+	"context"
+	"strings"
+	"time"
+
+	"github.com/muninn-gw/muninn/vectorstore"
+)
+
+// StoreInput is a complete, successful response to cache.
+type StoreInput struct {
+	// Response is the response body (JSON). The cache takes ownership of the slice.
+	Response []byte
+	// Provider and UpstreamModel produced it; Latency is the upstream latency.
+	Provider, UpstreamModel string
+	Latency                 time.Duration
+	PromptTokens            int
+	CompletionTokens        int
+	// TTL overrides the configured TTL when positive (capped by MaxTTL).
+	TTL time.Duration
+}
+
+type storeJob struct {
+	res *Result
+	in  StoreInput
+	at  time.Time
+}
+
+// Store finishes res by queueing its response for writing, and returns false when the
+// queue is full or the cache closed (the store is dropped and counted). It never blocks
+// and never writes on the caller's goroutine. Strings that res borrows from the request
+// are copied here, so the request may be released when Store returns.
+func (c *Cache) Store(res *Result, in StoreInput) bool {
+	if res == nil || res.finished {
+		return false
+	}
+	res.finished = true
+	res.Keys.Prompt = strings.Clone(res.Keys.Prompt)
+	res.tenant, res.model = strings.Clone(res.tenant), strings.Clone(res.model)
+	in.Provider, in.UpstreamModel = strings.Clone(in.Provider), strings.Clone(in.UpstreamModel)
+	c.closeMu.RLock()
+	defer c.closeMu.RUnlock()
+	if c.closed {
+		c.fl.land(res.Keys.Exact, res.flight)
+		return false
+	}
+	c.pending.add()
+	select {
+	case c.jobs <- storeJob{res: res, in: in, at: c.now()}:
+		return true
+	default:
+		c.pending.done()
+		c.ctr.storesDropped.Add(1)
+		c.fl.land(res.Keys.Exact, res.flight)
+		return false
+	}
+}
+
+// Release finishes res without storing anything, waking requests waiting on it.
+func (c *Cache) Release(res *Result) {
+	if res == nil || res.finished {
+		return
+	}
+	res.finished = true
+	c.fl.land(res.Keys.Exact, res.flight)
+}
+
+func (c *Cache) storeWorker() {
+	defer c.workers.Done()
+	for j := range c.jobs {
+		c.write(j)
+		c.pending.done()
+	}
+}
+
+func (c *Cache) write(j storeJob) {
+	res := j.res
+	ttl := c.cfg.TTL
+	if j.in.TTL > 0 {
+		ttl = j.in.TTL
+		if c.cfg.MaxTTL > 0 && ttl > c.cfg.MaxTTL {
+			ttl = c.cfg.MaxTTL
+		}
+	}
+	tenant := res.tenant
+	if c.cfg.ShareAcrossTenants {
+		tenant = ""
+	}
+	e := &Entry{
+		ID: res.Keys.Exact, Scope: res.Keys.Scope, Tenant: tenant, Model: res.model,
+		Prompt: res.Keys.Prompt, Semantic: res.semantic && c.store != nil,
+		Response: j.in.Response, Provider: j.in.Provider, UpstreamModel: j.in.UpstreamModel,
+		Latency: j.in.Latency, PromptTokens: j.in.PromptTokens, CompletionTokens: j.in.CompletionTokens,
+		Created: j.at, Expires: j.at.Add(ttl),
+	}
+	e.lastHit.Store(j.at.UnixNano())
+	evicted, replaced := c.idx.put(e)
+	c.ctr.stores.Add(1)
+	c.ctr.evictions.Add(int64(len(evicted)))
+	if c.jr != nil {
+		if err := c.jr.appendPut(e); err != nil {
+			c.ctr.storeErrors.Add(1)
+			c.log.Warn("cache: persist entry", "err", err)
+		}
+	}
+	// The exact tier is ready: wake identical requests before the slower embedding.
+	c.fl.land(res.Keys.Exact, res.flight)
+
+	ctx := context.Background()
+	if replaced != nil && replaced.Semantic && replaced.Scope != e.Scope {
+		evicted = append(evicted, replaced)
+	}
+	if err := c.forget(ctx, evicted); err != nil {
+		c.log.Warn("cache: evict", "err", err)
+	}
+	if !e.Semantic {
+		return
+	}
+	vec := res.vector
+	if vec == nil {
+		vecs, err := c.emb.Embed(ctx, []string{e.Prompt})
+		if err != nil || len(vecs) != 1 {
+			c.ctr.embedErrors.Add(1)
+			c.ctr.storeErrors.Add(1)
+			c.log.Warn("cache: embed for store", "err", err)
+			return
+		}
+		vec = vecs[0]
+	}
+	p := vectorstore.Point{ID: e.ID, Vector: vec, ExpiresAt: e.Expires,
+		Payload: map[string]string{"model": e.Model, "tenant": e.Tenant}}
+	if err := c.store.Upsert(ctx, c.Namespace(e.Scope), []vectorstore.Point{p}); err != nil {
+		c.ctr.storeErrors.Add(1)
+		c.log.Warn("cache: upsert vector", "err", err)
+	}
+}

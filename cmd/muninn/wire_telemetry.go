@@ -1,0 +1,106 @@
+package main
+
+import (
+	"bytes"
+	"encoding/json"
+	"fmt"
+
+	"github.com/muninn-gw/muninn/gateway"
+	"github.com/muninn-gw/muninn/gateway/plugins/metrics"
+	"github.com/muninn-gw/muninn/gateway/plugins/tracing"
+	"github.com/muninn-gw/muninn/telemetry"
+)
+
+func init() {
+	wire(10, "tracing", wireTracing)
+	wire(20, "metrics", wireMetrics)
+}
+
+// metricsRegistry is the Prometheus registry, for the parts wired after it (the log
+// pipeline, the vector store, the gateway) to expose their own counters. Nil when
+// metrics are disabled.
+var metricsRegistry *telemetry.Metrics
+
+// tracingSection is the config's telemetry section.
+type tracingSection struct {
+	Traces json.RawMessage `json:"traces"`
+}
+
+func wireTracing(w *wiring) error {
+	raw, err := resolveSection("telemetry", w.Config.Telemetry, w.Lookup)
+	if err != nil {
+		return err
+	}
+	var sec tracingSection
+	if len(raw) > 0 && string(raw) != "null" {
+		dec := json.NewDecoder(bytes.NewReader(raw))
+		dec.DisallowUnknownFields()
+		if err := dec.Decode(&sec); err != nil {
+			return fmt.Errorf("telemetry: %w", err)
+		}
+	}
+	cfg, err := telemetry.DecodeTraces(sec.Traces)
+	if err != nil {
+		return err
+	}
+	tr, err := telemetry.NewTracing(cfg, version, w.Log)
+	if err != nil || tr == nil {
+		return err
+	}
+	w.AddPlugin(10, tracing.New(tr))
+	w.OnClose("tracing", tr.Shutdown)
+	tracesLive = tr
+	w.Note("traces: OTLP export to " + cfg.Endpoint)
+	return nil
+}
+
+// tracesLive is the running exporter, whose counters wireMetrics exposes.
+var tracesLive *telemetry.Tracing
+
+func wireMetrics(w *wiring) error {
+	cfg, err := telemetry.DecodeMetrics(w.Config.Metrics)
+	if err != nil {
+		return err
+	}
+	if cfg.Disabled {
+		return nil
+	}
+	m := telemetry.NewMetrics(cfg)
+	metricsRegistry = m
+	if tracesLive != nil {
+		if err := m.RegisterFuncs(telemetry.TracingGauges(tracesLive)...); err != nil {
+			return err
+		}
+	}
+	if err := m.RegisterFuncs(gatewayGauges()...); err != nil {
+		return err
+	}
+	w.AddPlugin(20, metrics.New(m))
+	w.AddRoute(gateway.Route{Method: "GET", Path: cfg.Path, Handler: m.Handler(), Public: true})
+	w.Note("metrics: Prometheus exposition on " + cfg.Path)
+	return nil
+}
+
+// runningServer is set once the gateway exists, for the gauges that read it.
+var runningServer *gateway.Server
+
+func gatewayGauges() []telemetry.Gauge {
+	return []telemetry.Gauge{
+		{Name: "muninn_requests_in_flight", Help: "Requests being answered now.", Value: func() float64 {
+			if runningServer == nil {
+				return 0
+			}
+			return float64(runningServer.InFlight())
+		}},
+		{Name: "muninn_plugin_errors_total", Help: "Plugin hooks that failed (errors and panics); the requests went on.", Counter: true, Value: func() float64 {
+			if runningServer == nil {
+				return 0
+			}
+			var n int64
+			for _, f := range runningServer.PluginFailures() {
+				n += f.Errors + f.Panics
+			}
+			return float64(n)
+		}},
+	}
+}

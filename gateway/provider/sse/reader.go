@@ -1,0 +1,159 @@
+package sse
+
+import (
+	"bufio"
+	"bytes"
+	"errors"
+	"fmt"
+	"io"
+	"sync"
+)
+
+// DefaultMaxLine is the longest line a Reader accepts by default (4 MiB).
+const DefaultMaxLine = 4 << 20
+
+// maxEventLines bounds the number of data lines gathered into one event, so that a
+// stream of short "data:" lines without blank lines cannot grow an event without bound.
+const maxEventLines = 1 << 16
+
+// ErrLineTooLong is returned when a line exceeds the Reader's limit.
+var ErrLineTooLong = errors.New("sse: line too long")
+
+// ErrEventTooLarge is returned when one event gathers more data than the Reader allows.
+var ErrEventTooLarge = errors.New("sse: event too large")
+
+// ErrTruncated is returned when the stream ends in the middle of a line.
+var ErrTruncated = fmt.Errorf("sse: stream truncated mid-line: %w", io.ErrUnexpectedEOF)
+
+// Event is one dispatched event.
+type Event struct {
+	Name []byte // the "event:" field; empty when absent
+	Data []byte // the "data:" lines joined by "\n"
+}
+
+// Reader reads events from a stream. It is not safe for concurrent use.
+type Reader struct {
+	br      *bufio.Reader
+	maxLine int
+	long    []byte // a line longer than br's buffer, gathered here
+	name    []byte
+	data    []byte
+	lines   int
+	err     error
+}
+
+var brPool = sync.Pool{New: func() any { return bufio.NewReaderSize(nil, 16<<10) }}
+
+// NewReader returns a Reader on r accepting lines up to maxLine bytes
+// (DefaultMaxLine when maxLine <= 0). Release it when done to recycle its buffers.
+func NewReader(r io.Reader, maxLine int) *Reader {
+	if maxLine <= 0 {
+		maxLine = DefaultMaxLine
+	}
+	br := brPool.Get().(*bufio.Reader)
+	br.Reset(r)
+	return &Reader{br: br, maxLine: maxLine}
+}
+
+// Release returns the Reader's buffers to a pool; the Reader must not be used after.
+func (r *Reader) Release() {
+	if r.br != nil {
+		r.br.Reset(nil)
+		brPool.Put(r.br)
+		r.br = nil
+	}
+	if r.err == nil {
+		r.err = errors.New("sse: reader released")
+	}
+}
+
+// Next returns the next event. At the end of the stream it returns io.EOF (between events)
+// or ErrTruncated (mid-line); other errors come from the underlying reader or the limits.
+// After an error, every call returns the same error.
+func (r *Reader) Next() (Event, error) {
+	if r.err != nil {
+		return Event{}, r.err
+	}
+	r.name, r.data, r.lines = r.name[:0], r.data[:0], 0
+	hasData := false
+	for {
+		line, err := r.readLine()
+		if err != nil {
+			if err == io.EOF && (hasData || len(r.name) > 0) {
+				// The last event lacked its blank line: deliver it, then EOF.
+				r.err = io.EOF
+				return Event{Name: r.name, Data: r.data}, nil
+			}
+			r.err = err
+			return Event{}, err
+		}
+		if len(line) == 0 { // blank line: dispatch
+			if !hasData && len(r.name) == 0 {
+				continue
+			}
+			return Event{Name: r.name, Data: r.data}, nil
+		}
+		if line[0] == ':' { // comment / keep-alive
+			continue
+		}
+		field, value := line, []byte(nil)
+		if i := bytes.IndexByte(line, ':'); i >= 0 {
+			field, value = line[:i], line[i+1:]
+			if len(value) > 0 && value[0] == ' ' {
+				value = value[1:]
+			}
+		}
+		switch string(field) {
+		case "data":
+			r.lines++
+			if r.lines > maxEventLines || len(r.data)+len(value) > r.maxLine*4 {
+				r.err = ErrEventTooLarge
+				return Event{}, r.err
+			}
+			if hasData {
+				r.data = append(r.data, '\n')
+			}
+			r.data = append(r.data, value...)
+			hasData = true
+		case "event":
+			r.name = append(r.name[:0], value...)
+		}
+	}
+}
+
+// readLine returns the next line without its line end. The slice is valid until the next
+// call.
+func (r *Reader) readLine() ([]byte, error) {
+	if r.br == nil {
+		return nil, errors.New("sse: reader released")
+	}
+	line, err := r.br.ReadSlice('\n')
+	if err == bufio.ErrBufferFull {
+		r.long = append(r.long[:0], line...)
+		for err == bufio.ErrBufferFull {
+			line, err = r.br.ReadSlice('\n')
+			if len(r.long)+len(line) > r.maxLine+2 {
+				return nil, ErrLineTooLong
+			}
+			r.long = append(r.long, line...)
+		}
+		line = r.long
+	}
+	if err != nil {
+		if err == io.EOF {
+			if len(line) > 0 {
+				return nil, ErrTruncated
+			}
+			return nil, io.EOF
+		}
+		return nil, err
+	}
+	line = line[:len(line)-1]
+	if n := len(line); n > 0 && line[n-1] == '\r' {
+		line = line[:n-1]
+	}
+	if len(line) > r.maxLine {
+		return nil, ErrLineTooLong
+	}
+	return line, nil
+}

@@ -1,0 +1,237 @@
+package gateway
+
+import (
+	"bufio"
+	"context"
+	"encoding/json"
+	"errors"
+	"io"
+	"net/http"
+	"sync/atomic"
+	"time"
+
+	"github.com/muninn-gw/muninn/gateway/api"
+	"github.com/muninn-gw/muninn/gateway/provider"
+)
+
+var (
+	sseData        = []byte("data: ")
+	sseEnd         = []byte("\n\n")
+	sseDone        = []byte("data: [DONE]\n\n")
+	includeUsageOn = &api.StreamOptions{IncludeUsage: true}
+)
+
+// streamAttempt opens a stream and waits for its first chunk, so that a failure before
+// the first byte reaches the client is still retried. The first-byte timer cancels the
+// attempt when the upstream is too slow; it is re-armed as the idle timer afterwards.
+func (x *exchange) streamAttempt(ctx context.Context, up *upstream, at *provider.Attempt) error {
+	if up.streamer == nil {
+		return &api.Error{Status: http.StatusBadRequest, Type: api.ErrUnsupported,
+			Message: "provider " + up.name + " cannot stream chat completions"}
+	}
+	req := x.prepareUpstream(at)
+	req.Stream = true
+	// Always ask for usage so that costs and logs know it; it is forwarded to the client
+	// only when the client asked.
+	req.StreamOptions = includeUsageOn
+	actx, cancel := context.WithCancel(ctx)
+	fired := new(atomic.Bool)
+	x.timedOut = fired
+	fb := up.cfg.Timeouts.FirstByte
+	if fb <= 0 {
+		fb = DefaultFirstByte
+	}
+	timer := time.AfterFunc(fb, func() { fired.Store(true); cancel() })
+	st, err := up.streamer.ChatStream(actx, at, req)
+	var first *api.ChatChunk
+	if err == nil {
+		first, err = st.Next()
+		if errors.Is(err, io.EOF) {
+			err = nil
+		} else if err != nil {
+			st.Close()
+		}
+	}
+	if err != nil {
+		timer.Stop()
+		cancel()
+		if fired.Load() {
+			return &api.Error{Status: http.StatusGatewayTimeout, Type: api.ErrUpstreamTimeout,
+				Message: "provider " + up.name + " sent no first byte within its first-byte timeout"}
+		}
+		return err
+	}
+	x.stream, x.first, x.fbTimer, x.streamCancel = st, first, timer, cancel
+	return nil
+}
+
+// startStream routes a streamed chat request, then hands the answer to fasthttp's body
+// stream writer, which runs once the handler returns.
+func (s *Server) startStream(x *exchange, targets []target) {
+	up, e := s.invoke(x.ctx, &x.call, targets, x.streamFn)
+	x.unwatchClient()
+	if e != nil {
+		x.fail(e)
+		return
+	}
+	x.up = up
+	x.idle = up.cfg.Timeouts.StreamIdle
+	if x.idle <= 0 {
+		x.idle = DefaultStreamIdle
+	}
+	s.sendStream(x)
+}
+
+// replayStream answers a streamed request with a pre-hook's response, as chunks.
+func (s *Server) replayStream(x *exchange, resp *api.ChatResponse) {
+	x.stream = newReplay(resp)
+	x.first, _ = x.stream.Next()
+	s.sendStream(x)
+}
+
+func (s *Server) sendStream(x *exchange) {
+	ctx := x.rctx
+	setCallHeaders(ctx, &x.call)
+	ctx.SetStatusCode(http.StatusOK)
+	if x.anthropic {
+		ctx.SetContentType("text/event-stream")
+	} else {
+		ctx.SetContentType("text/event-stream; charset=utf-8")
+	}
+	ctx.Response.Header.Set("Cache-Control", "no-cache")
+	ctx.Response.Header.Set("X-Accel-Buffering", "no")
+	x.saveHeaders()
+	ctx.SetBodyStreamWriter(x.writeStreamFn)
+}
+
+// writeStream writes the chunks as SSE events until the end of the stream, the client's
+// departure or a timeout, then assembles Call.Response and runs the post-hooks.
+func (x *exchange) writeStream(w *bufio.Writer) {
+	s, c := x.s, &x.call
+	st := x.stream
+	wantUsage := x.req.StreamOptions != nil && x.req.StreamOptions.IncludeUsage
+	var asm assembler
+	var enc sseEncoder
+	if x.anthropic {
+		enc = newAnthropicEncoder(x)
+	} else {
+		enc = openAIEncoder{}
+	}
+	ch, err := x.first, error(nil)
+	if ch == nil {
+		err = io.EOF
+	}
+	clientGone := false
+	for err == nil {
+		if x.fbTimer != nil && x.idle > 0 {
+			x.fbTimer.Reset(x.idle)
+		}
+		asm.add(ch)
+		if c.Usage == nil && ch.Usage != nil {
+			c.Usage = ch.Usage
+		}
+		if s.wantsChunks {
+			s.pipe.chunk(c, ch, x.ran)
+		}
+		if send := filterUsage(ch, wantUsage); send != nil {
+			x.buf, err = enc.chunk(x.buf[:0], send)
+			if err == nil {
+				if c.FirstByte == 0 {
+					c.FirstByte = time.Since(c.Start)
+				}
+				if _, werr := w.Write(x.buf); werr != nil {
+					clientGone = true
+					break
+				}
+				if werr := w.Flush(); werr != nil {
+					clientGone = true
+					break
+				}
+			}
+		}
+		if err == nil {
+			ch, err = st.Next()
+		}
+	}
+	if x.fbTimer != nil {
+		x.fbTimer.Stop()
+	}
+	var e *api.Error
+	switch {
+	case clientGone:
+		e = errCanceled
+		x.cancel()
+	case errors.Is(err, io.EOF):
+		c.StreamComplete = asm.finished()
+		x.buf = enc.end(x.buf[:0], &asm, c)
+		if _, werr := w.Write(x.buf); werr == nil {
+			_ = w.Flush()
+		}
+	default:
+		e = asAPIError(err)
+		if x.timedOut != nil && x.timedOut.Load() {
+			e = &api.Error{Status: http.StatusGatewayTimeout, Type: api.ErrUpstreamTimeout, Message: "the upstream stream went idle past its timeout"}
+		} else if x.ctx.Err() != nil {
+			e = errCanceled
+		}
+		x.buf = enc.fail(x.buf[:0], e)
+		if _, werr := w.Write(x.buf); werr == nil {
+			_ = w.Flush()
+		}
+	}
+	st.Close()
+	if x.streamCancel != nil {
+		x.streamCancel()
+	}
+	c.Response = asm.response()
+	if c.Usage == nil && c.Response != nil {
+		c.Usage = c.Response.Usage
+	}
+	c.Duration = time.Since(c.Start)
+	if e != nil {
+		x.finishPost(e.Status, e)
+	} else {
+		x.finishPost(http.StatusOK, nil)
+	}
+	x.release()
+}
+
+// filterUsage returns the chunk to send: usage stripped when the client did not ask for
+// it, and nil for a usage-only chunk the client did not ask for.
+func filterUsage(ch *api.ChatChunk, wantUsage bool) *api.ChatChunk {
+	if wantUsage || ch.Usage == nil {
+		return ch
+	}
+	if len(ch.Choices) == 0 {
+		return nil
+	}
+	ch.Usage = nil
+	return ch
+}
+
+// sseEncoder writes chunks in the client's wire format.
+type sseEncoder interface {
+	chunk(buf []byte, ch *api.ChatChunk) ([]byte, error)
+	end(buf []byte, asm *assembler, c *Call) []byte
+	fail(buf []byte, e *api.Error) []byte
+}
+
+type openAIEncoder struct{}
+
+func (openAIEncoder) chunk(buf []byte, ch *api.ChatChunk) ([]byte, error) {
+	b, err := json.Marshal(ch)
+	if err != nil {
+		return buf, err
+	}
+	buf = append(buf, sseData...)
+	buf = append(buf, b...)
+	return append(buf, sseEnd...), nil
+}
+
+func (openAIEncoder) end(buf []byte, _ *assembler, _ *Call) []byte { return append(buf, sseDone...) }
+
+func (openAIEncoder) fail(buf []byte, e *api.Error) []byte {
+	buf = append(buf, sseData...)
+	buf = append(buf, e.JSON()...)
+	return append(buf, sseEnd...)
+}

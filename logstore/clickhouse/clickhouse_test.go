@@ -1,0 +1,79 @@
+package clickhouse_test
+
+import (
+	"context"
+	"fmt"
+	"sync/atomic"
+	"testing"
+	"time"
+
+	"github.com/muninn-gw/muninn/internal/testenv"
+	"github.com/muninn-gw/muninn/logstore"
+	"github.com/muninn-gw/muninn/logstore/clickhouse"
+	"github.com/muninn-gw/muninn/logstore/logstoretest"
+)
+
+var dbSeq atomic.Int64
+
+// openTemp opens a store on a fresh database of the test server, dropped after the test.
+func openTemp(t testing.TB, addr string) *clickhouse.Store {
+	t.Helper()
+	db := fmt.Sprintf("muninn_test_%d_%d", time.Now().UnixNano()%1e9, dbSeq.Add(1))
+	s, err := clickhouse.Open(context.Background(), logstore.Config{DSN: "clickhouse://" + addr + "/" + db})
+	if err != nil {
+		t.Fatalf("open: %v", err)
+	}
+	t.Cleanup(func() {
+		admin, err := clickhouse.Open(context.Background(), logstore.Config{DSN: "clickhouse://" + addr + "/" + db})
+		if err == nil {
+			_ = admin.Exec(context.Background(), "DROP DATABASE IF EXISTS `"+db+"`")
+			admin.Close()
+		}
+	})
+	return s
+}
+
+func TestClickHouseConforms(t *testing.T) {
+	addr := testenv.Require(t, testenv.ClickHouseAddr)
+	logstoretest.Run(t, func(t *testing.T) logstore.Store { return openTemp(t, addr) })
+}
+
+func TestRollupMatchesRawTable(t *testing.T) {
+	addr := testenv.Require(t, testenv.ClickHouseAddr)
+	s := openTemp(t, addr)
+	defer s.Close()
+	ctx := context.Background()
+	recs := logstoretest.Fixture(500)
+	if err := s.WriteBatch(ctx, recs); err != nil {
+		t.Fatal(err)
+	}
+	// A replayed batch must not reach the rollup twice.
+	if err := s.WriteBatch(logstore.WithReplay(ctx), recs[100:300]); err != nil {
+		t.Fatal(err)
+	}
+	var rollReq, rawReq, rollCost, rawCost int64
+	if err := s.QueryRow(ctx, fmt.Sprintf("SELECT toInt64(sum(requests)), sum(cost_nano) FROM `%s`.logs_hourly", s.Database()), &rollReq, &rollCost); err != nil {
+		t.Fatal(err)
+	}
+	if err := s.QueryRow(ctx, fmt.Sprintf("SELECT toInt64(count()), sum(cost_nano) FROM `%s`.logs", s.Database()), &rawReq, &rawCost); err != nil {
+		t.Fatal(err)
+	}
+	var wantCost int64
+	for _, r := range recs {
+		wantCost += r.CostNanoUSD
+	}
+	if rollReq != int64(len(recs)) || rawReq != int64(len(recs)) || rollCost != wantCost || rawCost != wantCost {
+		t.Fatalf("rollup %d requests %d nano, raw %d requests %d nano; want %d requests %d nano",
+			rollReq, rollCost, rawReq, rawCost, len(recs), wantCost)
+	}
+	for name, q := range clickhouse.DashboardQueries(s.Database()) {
+		q = clickhouse.BindRange(q, logstoretest.FixtureStart, logstoretest.FixtureStart.Add(5*time.Hour))
+		n, err := s.CountRows(ctx, q)
+		if err != nil {
+			t.Fatalf("dashboard query %s: %v", name, err)
+		}
+		if n == 0 {
+			t.Fatalf("dashboard query %s returned no rows", name)
+		}
+	}
+}

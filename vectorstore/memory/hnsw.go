@@ -1,0 +1,288 @@
+package memory
+
+import (
+	"slices"
+)
+
+// scratch is the per-search working memory, pooled per index.
+type scratch struct {
+	visited []uint16
+	gen     uint16
+	front   maxHeap
+	res     minHeap
+	nbrs    []uint32
+	sel     []cand
+	buf     []float32
+	buf2    []float32
+	query   []float32
+}
+
+func (x *index) getScratch() *scratch {
+	s, _ := x.scratchs.Get().(*scratch)
+	if s == nil {
+		s = &scratch{buf: make([]float32, x.dim), buf2: make([]float32, x.dim), query: make([]float32, x.dim)}
+	}
+	if n := int(x.n); len(s.visited) < n {
+		s.visited = make([]uint16, n+n/4+64)
+		s.gen = 0
+	}
+	s.gen++
+	if s.gen == 0 {
+		clear(s.visited)
+		s.gen = 1
+	}
+	return s
+}
+
+func (x *index) putScratch(s *scratch) { x.scratchs.Put(s) }
+
+// neighbours copies slot i's links on level l into dst.
+func (x *index) neighbours(i uint32, l int, dst []uint32) []uint32 {
+	dst = dst[:0]
+	mu := x.linkLock(i)
+	mu.Lock()
+	if l == 0 {
+		c := x.chunks[i>>chunkBits]
+		o := int(i&chunkMask) * (x.m0 + 1)
+		n := int(c.links[o])
+		dst = append(dst, c.links[o+1:o+1+n]...)
+	} else if nd := x.node(i); l <= len(nd.upper) {
+		dst = append(dst, nd.upper[l-1]...)
+	}
+	mu.Unlock()
+	return dst
+}
+
+// setNeighbours replaces slot i's links on level l. Caller holds i's link lock.
+func (x *index) setNeighboursLocked(i uint32, l int, nbrs []cand) {
+	if l == 0 {
+		c := x.chunks[i>>chunkBits]
+		o := int(i&chunkMask) * (x.m0 + 1)
+		c.links[o] = uint32(len(nbrs))
+		for j, n := range nbrs {
+			c.links[o+1+j] = n.id
+		}
+		return
+	}
+	nd := x.node(i)
+	if l > len(nd.upper) {
+		return
+	}
+	up := nd.upper[l-1][:0]
+	for _, n := range nbrs {
+		up = append(up, n.id)
+	}
+	nd.upper[l-1] = up
+}
+
+// greedy walks level l from ep towards q and returns the closest slot found.
+func (x *index) greedy(q []float32, ep cand, l int, s *scratch) cand {
+	for changed := true; changed; {
+		changed = false
+		s.nbrs = x.neighbours(ep.id, l, s.nbrs)
+		for _, nb := range s.nbrs {
+			if nb >= x.n {
+				continue
+			}
+			c := cand{x.score(q, nb), nb}
+			if better(c, ep) {
+				ep, changed = c, true
+			}
+		}
+	}
+	return ep
+}
+
+// acceptFunc decides which slots may enter the results (the walk crosses all of them).
+type acceptFunc func(i uint32) bool
+
+// searchLayer is the HNSW beam search on level l. It leaves the best ef accepted slots
+// in s.res (worst on top).
+func (x *index) searchLayer(q []float32, ep cand, ef, l int, s *scratch, accept acceptFunc) {
+	s.front = s.front[:0]
+	s.res = s.res[:0]
+	s.visited[ep.id] = s.gen
+	s.front.push(ep)
+	if accept == nil || accept(ep.id) {
+		s.res.push(ep)
+	}
+	for len(s.front) > 0 {
+		c := s.front.pop()
+		if len(s.res) >= ef && better(s.res[0], c) {
+			break
+		}
+		s.nbrs = x.neighbours(c.id, l, s.nbrs)
+		for _, nb := range s.nbrs {
+			if nb >= x.n || s.visited[nb] == s.gen {
+				continue
+			}
+			s.visited[nb] = s.gen
+			nc := cand{x.score(q, nb), nb}
+			if len(s.res) < ef || better(nc, s.res[0]) {
+				s.front.push(nc)
+				if accept == nil || accept(nb) {
+					s.res.offer(nc, ef)
+				}
+			}
+		}
+	}
+}
+
+// entry returns the entry point and the top level.
+func (x *index) entry() (uint32, int) {
+	x.epMu.RLock()
+	defer x.epMu.RUnlock()
+	return x.ep, x.epLevel
+}
+
+// link inserts slot i (already stored) into the graph. Caller holds mu for reading.
+func (x *index) link(i uint32, s *scratch) {
+	nd := x.node(i)
+	level := int(nd.level)
+	q := x.vector(i, s.query)
+	x.epMu.Lock()
+	if x.ep == noNode {
+		x.ep, x.epLevel = i, level
+		x.epMu.Unlock()
+		return
+	}
+	ep, top := x.ep, x.epLevel
+	x.epMu.Unlock()
+
+	cur := cand{x.score(q, ep), ep}
+	for l := top; l > level; l-- {
+		cur = x.greedy(q, cur, l, s)
+	}
+	live := func(j uint32) bool { return j != i && x.node(j).live }
+	for l := min(level, top); l >= 0; l-- {
+		s.gen++
+		if s.gen == 0 {
+			clear(s.visited)
+			s.gen = 1
+		}
+		x.searchLayer(q, cur, x.efC, l, s, live)
+		// Results sorted best first; the best is the next level's entry.
+		s.sel = s.sel[:0]
+		for len(s.res) > 0 {
+			s.sel = append(s.sel, s.res.pop())
+		}
+		slices.Reverse(s.sel)
+		if len(s.sel) > 0 {
+			cur = s.sel[0]
+		}
+		maxN := x.m
+		if l == 0 {
+			maxN = x.m0
+		}
+		chosen := x.selectHeuristic(s.sel, x.m, s)
+		mu := x.linkLock(i)
+		mu.Lock()
+		x.setNeighboursLocked(i, l, chosen)
+		mu.Unlock()
+		for _, nb := range chosen {
+			x.addReverse(nb.id, i, nb.score, l, maxN, s)
+		}
+	}
+	if level > top || !x.node(ep).live {
+		// A dead entry point (everything it reached may be deleted) hands over to the
+		// new node; reclaim later moves it to the highest live node.
+		x.epMu.Lock()
+		if level > x.epLevel || (x.ep == ep && !x.node(ep).live) {
+			x.ep, x.epLevel = i, level
+		}
+		x.epMu.Unlock()
+	}
+}
+
+// selectHeuristic picks up to m diverse neighbours from cands (best first): a candidate
+// is kept only if it is closer to the base than to every neighbour kept so far (HNSW's
+// heuristic, which keeps links between clusters).
+func (x *index) selectHeuristic(cands []cand, m int, s *scratch) []cand {
+	if len(cands) <= m {
+		return slices.Clone(cands)
+	}
+	out := make([]cand, 0, m)
+	for _, c := range cands {
+		if len(out) >= m {
+			break
+		}
+		cv := x.vector(c.id, s.buf)
+		keep := true
+		for _, o := range out {
+			if x.score(cv, o.id) > c.score {
+				keep = false
+				break
+			}
+		}
+		if keep {
+			out = append(out, c)
+		}
+	}
+	// Fill the free places with the closest pruned candidates ("keepPrunedConnections"
+	// in the HNSW paper): more in-links keep every node reachable after deletes and
+	// slot reuse.
+	if len(out) < m {
+		for _, c := range cands {
+			if len(out) >= m {
+				break
+			}
+			if !slices.ContainsFunc(out, func(o cand) bool { return o.id == c.id }) {
+				out = append(out, c)
+			}
+		}
+	}
+	return out
+}
+
+// addReverse adds a link from nb to i on level l, pruning nb's list when full.
+func (x *index) addReverse(nb, i uint32, sc float32, l, maxN int, s *scratch) {
+	mu := x.linkLock(nb)
+	mu.Lock()
+	defer mu.Unlock()
+	var cur []uint32
+	if l == 0 {
+		c := x.chunks[nb>>chunkBits]
+		o := int(nb&chunkMask) * (x.m0 + 1)
+		n := int(c.links[o])
+		if n < maxN {
+			c.links[o+1+n] = i
+			c.links[o] = uint32(n + 1)
+			return
+		}
+		cur = c.links[o+1 : o+1+n]
+	} else {
+		nd := x.node(nb)
+		if l > len(nd.upper) {
+			return
+		}
+		if len(nd.upper[l-1]) < maxN {
+			nd.upper[l-1] = append(nd.upper[l-1], i)
+			return
+		}
+		cur = nd.upper[l-1]
+	}
+	if slices.Contains(cur, i) {
+		return
+	}
+	base := x.vector(nb, s.buf2)
+	cands := make([]cand, 0, len(cur)+1)
+	cands = append(cands, cand{sc, i})
+	for _, o := range cur {
+		cands = append(cands, cand{x.score(base, o), o})
+	}
+	sortCands(cands)
+	x.setNeighboursLocked(nb, l, x.selectHeuristic(cands, maxN, s))
+}
+
+// sortCands sorts best first.
+func sortCands(c []cand) {
+	slices.SortFunc(c, func(a, b cand) int {
+		if better(a, b) {
+			return -1
+		}
+		if better(b, a) {
+			return 1
+		}
+		return 0
+	})
+}

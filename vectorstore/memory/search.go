@@ -1,0 +1,99 @@
+package memory
+
+import (
+	"slices"
+
+	"github.com/muninn-gw/muninn/vectorstore"
+)
+
+// searchParams carries one query's settings.
+type searchParams struct {
+	k       int
+	ef      int
+	exactN  int // search exactly at or below this many live points
+	filter  vectorstore.Filter
+	now     int64
+	touch   bool // record the hit time for LRU eviction
+	fallbak int  // filtered graph search found too few: scan exactly up to this many points
+}
+
+// search returns up to k matches for the unit query q. Caller holds mu for reading.
+func (x *index) search(q []float32, p searchParams) []vectorstore.Match {
+	if x.live == 0 || p.k <= 0 {
+		return nil
+	}
+	s := x.getScratch()
+	defer x.putScratch(s)
+	accept := func(i uint32) bool {
+		nd := x.node(i)
+		if !nd.live || (nd.expires != 0 && nd.expires <= p.now) {
+			return false
+		}
+		return len(p.filter) == 0 || filterPasses(p.filter, nd.payload)
+	}
+	var found []cand
+	if x.live <= p.exactN {
+		found = x.scan(q, p.k, s, accept)
+	} else {
+		found = x.graphSearch(q, p.k, max(p.ef, p.k), s, accept)
+		if len(found) < p.k && len(p.filter) > 0 && x.live <= p.fallbak {
+			found = x.scan(q, p.k, s, accept)
+		}
+	}
+	out := make([]vectorstore.Match, len(found))
+	for j, c := range found {
+		nd := x.node(c.id)
+		out[j] = vectorstore.Match{
+			ID:      nd.id,
+			Score:   vectorstore.Clamp(c.score),
+			Payload: decodePayload(nd.payload),
+		}
+		if nd.expires != 0 {
+			out[j].ExpiresAt = unixTime(nd.expires)
+		}
+		if p.touch {
+			nd.stamp.Store(p.now)
+		}
+	}
+	// Slot order broke score ties so far; the contract orders them by ID.
+	slices.SortStableFunc(out, vectorstore.CompareMatches)
+	return out
+}
+
+// scan is the exact search over every slot.
+func (x *index) scan(q []float32, k int, s *scratch, accept acceptFunc) []cand {
+	s.res = s.res[:0]
+	for i := uint32(0); i < x.n; i++ {
+		if !accept(i) {
+			continue
+		}
+		s.res.offer(cand{x.score(q, i), i}, k)
+	}
+	return drain(&s.res)
+}
+
+// graphSearch descends the HNSW levels and returns the best k accepted slots.
+func (x *index) graphSearch(q []float32, k, ef int, s *scratch, accept acceptFunc) []cand {
+	ep, top := x.entry()
+	if ep == noNode {
+		return nil
+	}
+	cur := cand{x.score(q, ep), ep}
+	for l := top; l > 0; l-- {
+		cur = x.greedy(q, cur, l, s)
+	}
+	x.searchLayer(q, cur, ef, 0, s, accept)
+	for len(s.res) > k {
+		s.res.pop()
+	}
+	return drain(&s.res)
+}
+
+// drain empties a result heap into a best-first slice.
+func drain(h *minHeap) []cand {
+	out := make([]cand, len(*h))
+	for i := len(out) - 1; i >= 0; i-- {
+		out[i] = h.pop()
+	}
+	return out
+}
