@@ -2,12 +2,14 @@ package cache
 
 import (
 	"context"
-	"github.com/muninn-gw/muninn/vectorstore"
 	"os"
 	"path/filepath"
 	"sync"
+	"sync/atomic"
 	"testing"
 	"time"
+
+	"github.com/muninn-gw/muninn/vectorstore"
 )
 
 func TestExactHit(t *testing.T) {
@@ -142,14 +144,12 @@ func TestGuards(t *testing.T) {
 			e := newEnv(t, Config{Guards: tt.guards})
 			r := userReq("a", "How do I reverse a list?")
 			tt.mutate(r)
-			before := e.emb.calls.Load()
 			res := e.lookup(r)
-			embedded := e.emb.calls.Load() > before
 			if res.Reason != tt.want {
 				t.Fatalf("reason %q, want %q", res.Reason, tt.want)
 			}
-			if embedded != (tt.want == "") {
-				t.Fatalf("embedded=%v with guard %q", embedded, tt.want)
+			if res.semantic != (tt.want == "") {
+				t.Fatalf("semantic=%v with guard %q", res.semantic, tt.want)
 			}
 			if tt.want != "" && e.c.Stats().Guards[tt.want] != 1 {
 				t.Fatalf("guard %s not counted: %v", tt.want, e.c.Stats().Guards)
@@ -317,13 +317,16 @@ func TestNoStoreDoesNotLead(t *testing.T) {
 // blockingEmbedder blocks Embed until released, to observe that stores are asynchronous.
 type blockingEmbedder struct {
 	bowEmbedder
+	off     atomic.Bool // pass through without blocking
 	entered chan struct{}
 	release chan struct{}
 }
 
 func (b *blockingEmbedder) Embed(ctx context.Context, texts []string) ([][]float32, error) {
-	b.entered <- struct{}{}
-	<-b.release
+	if !b.off.Load() {
+		b.entered <- struct{}{}
+		<-b.release
+	}
 	return b.bowEmbedder.Embed(ctx, texts)
 }
 
@@ -520,6 +523,11 @@ func TestEmbedBusyGuard(t *testing.T) {
 		t.Fatal(err)
 	}
 	defer c.Close(context.Background())
+	emb.off.Store(true) // fill the scope, so lookups in it embed
+	filled := c.Lookup(context.Background(), userReq("a", "stored question"), LookupOptions{})
+	c.Store(filled, StoreInput{Response: []byte(`{}`)})
+	c.Flush(context.Background())
+	emb.off.Store(false)
 	done := make(chan *Result)
 	go func() {
 		done <- c.Lookup(context.Background(), userReq("a", "first question"), LookupOptions{NoStore: true})
@@ -530,7 +538,7 @@ func TestEmbedBusyGuard(t *testing.T) {
 		t.Fatalf("reason %q", res.Reason)
 	}
 	close(emb.release)
-	if first := <-done; first.Reason != "" {
+	if first := <-done; first.Reason != "" || first.EmbedDuration == 0 {
 		t.Fatalf("first lookup: %q", first.Reason)
 	}
 }
@@ -552,5 +560,26 @@ func TestDecodeConfig(t *testing.T) {
 		if _, err := DecodeConfig([]byte(bad)); err == nil {
 			t.Errorf("%s: want an error", bad)
 		}
+	}
+}
+
+func TestEmptyScopeSkipsEmbedding(t *testing.T) {
+	e := newEnv(t, Config{})
+	before := e.emb.calls.Load()
+	e.lookup(userReq("a", "a first question in a new conversation"))
+	if e.emb.calls.Load() != before {
+		t.Fatal("embedded a prompt although its scope is empty")
+	}
+	e.fill(t, userReq("a", "How do I reverse a list?"), `{}`)
+	before = e.emb.calls.Load()
+	e.lookup(userReq("a", "how to reverse a list"))
+	if e.emb.calls.Load() == before {
+		t.Fatal("did not embed although the scope has entries")
+	}
+	e.c.Delete(context.Background(), Selector{All: true})
+	before = e.emb.calls.Load()
+	e.lookup(userReq("a", "how to reverse a list"))
+	if e.emb.calls.Load() != before {
+		t.Fatal("scope count not decremented on delete")
 	}
 }

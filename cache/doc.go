@@ -32,8 +32,10 @@
 // 0, conversations with tool calls or results, a last message that is not from the user
 // or carries images, empty prompts, prompts past the embedder's window or
 // Guards.MaxPromptChars, and text the embedder reports it cannot read
-// (embed.CoverageChecker). Each guard can be opted out of in Guards and is counted in
-// Stats.
+// (embed.CoverageChecker), and when every request-path embedding slot is busy
+// (MaxConcurrentEmbeds: under overload the cache degrades to exact matching). Each guard
+// can be opted out of in Guards and is counted in Stats. A scope with no semantic entry
+// yet is not searched at all, so new conversations cost no embedding at lookup.
 //
 // # Writes
 //

@@ -1,6 +1,11 @@
 package cache
 
-import "sync/atomic"
+import (
+	"context"
+	"sync/atomic"
+
+	"github.com/muninn-gw/muninn/vectorstore"
+)
 
 // Stats are the cache's counters since start, plus its current size.
 type Stats struct {
@@ -99,4 +104,14 @@ func (c *Cache) Stats() Stats {
 		s.NearMiss[k] = v.Load()
 	}
 	return s
+}
+
+// VectorStats returns the vector store's own statistics when it reports them.
+func (c *Cache) VectorStats(ctx context.Context) (vectorstore.Stats, bool) {
+	s, ok := c.store.(vectorstore.Statser)
+	if !ok {
+		return vectorstore.Stats{}, false
+	}
+	st, err := s.Stats(ctx)
+	return st, err == nil
 }

@@ -40,6 +40,14 @@ func (s *Server) serveMessages(ctx *fasthttp.RequestCtx) {
 		return
 	}
 	x.req = *chat
+	if raw, ok := x.req.Extra["fallbacks"]; ok {
+		// Muninn's own member: honoured here as on the OpenAI front, never sent upstream.
+		if err := json.Unmarshal(raw, &x.req.Fallbacks); err != nil {
+			x.fail(invalid("fallbacks", "fallbacks: expected an array of model names"))
+			return
+		}
+		delete(x.req.Extra, "fallbacks")
+	}
 	if e := validateChat(&x.req, s.limits.maxTokens, s.limits.maxN); e != nil {
 		x.fail(e)
 		return

@@ -211,3 +211,6 @@ func (r *replay) Next() (*api.ChatChunk, error) {
 }
 
 func (r *replay) Close() error { return nil }
+
+// Buffered reports that the next chunk is at hand (it always is, until the end).
+func (r *replay) Buffered() bool { return r.next < len(r.chunks) }

@@ -5,7 +5,9 @@ import (
 	"encoding/json"
 	"io"
 	"log/slog"
+	"syscall"
 	"testing"
+	"time"
 
 	"github.com/muninn-gw/muninn/gateway/api"
 	"github.com/muninn-gw/muninn/gateway/provider"
@@ -35,6 +37,26 @@ func (p *countingPlugin) PostHook(ctx context.Context, c *Call) error { return n
 
 var benchBody = []byte(`{"model":"bench/m1","messages":[{"role":"system","content":"You are terse."},{"role":"user","content":"What is the capital of France? Answer in one word."}],"max_tokens":16,"temperature":0}`)
 
+// cpuMeter reports the process CPU time (user+system) per operation, which a shared,
+// loaded machine disturbs far less than wall time.
+type cpuMeter struct{ start time.Duration }
+
+func processCPU() time.Duration {
+	var ru syscall.Rusage
+	if err := syscall.Getrusage(syscall.RUSAGE_SELF, &ru); err != nil {
+		return 0
+	}
+	return time.Duration(ru.Utime.Nano() + ru.Stime.Nano())
+}
+
+func startCPU() cpuMeter { return cpuMeter{processCPU()} }
+
+func (m cpuMeter) report(b *testing.B) {
+	if b.N > 0 {
+		b.ReportMetric(float64(processCPU()-m.start)/float64(b.N), "cpu-ns/op")
+	}
+}
+
 func benchServer(b *testing.B) *Server {
 	b.Helper()
 	text := "Paris."
@@ -60,6 +82,8 @@ func BenchmarkChatPipeline(b *testing.B) {
 	var ctx fasthttp.RequestCtx
 	b.ReportAllocs()
 	b.SetBytes(int64(len(benchBody)))
+	cpu := startCPU()
+	defer cpu.report(b)
 	for b.Loop() {
 		ctx.Request.Reset()
 		ctx.Response.Reset()
@@ -82,6 +106,8 @@ func BenchmarkChatBaseline(b *testing.B) {
 	resp := s.table.Load().providers["bench"].prov.(*benchProvider).resp
 	b.ReportAllocs()
 	b.SetBytes(int64(len(benchBody)))
+	cpu := startCPU()
+	defer cpu.report(b)
 	for b.Loop() {
 		var req api.ChatRequest
 		if err := json.Unmarshal(benchBody, &req); err != nil {
@@ -100,6 +126,8 @@ func BenchmarkChatStreamPipeline(b *testing.B) {
 	body := []byte(`{"model":"bench/m1","stream":true,"messages":[{"role":"user","content":"hi"}]}`)
 	var ctx fasthttp.RequestCtx
 	b.ReportAllocs()
+	cpu := startCPU()
+	defer cpu.report(b)
 	for b.Loop() {
 		ctx.Request.Reset()
 		ctx.Response.Reset()

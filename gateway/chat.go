@@ -2,7 +2,6 @@ package gateway
 
 import (
 	"context"
-	"encoding/json"
 	"net/http"
 	"time"
 
@@ -14,9 +13,13 @@ import (
 // begin does what every model endpoint does first: overload gate, auth, exchange. It
 // answers and returns nil when the request cannot go on.
 func (s *Server) begin(ctx *fasthttp.RequestCtx, endpoint string) *exchange {
-	writeErr := writeError
-	if endpoint == EndpointMessages {
-		writeErr = writeAnthropicError
+	writeErr := func(ctx *fasthttp.RequestCtx, e *api.Error) {
+		setEarlyRequestID(ctx)
+		if endpoint == EndpointMessages {
+			writeAnthropicError(ctx, e)
+		} else {
+			writeError(ctx, e)
+		}
 	}
 	if s.draining.Load() {
 		ctx.SetConnectionClose()
@@ -37,6 +40,17 @@ func (s *Server) begin(ctx *fasthttp.RequestCtx, endpoint string) *exchange {
 	x.tab = tab
 	x.call.Tenant = tenant
 	return x
+}
+
+// setEarlyRequestID sets x-request-id on answers given before an exchange exists.
+func setEarlyRequestID(ctx *fasthttp.RequestCtx) {
+	id := ctx.Request.Header.Peek("x-request-id")
+	if len(id) > 0 && len(id) <= 128 && printable(id) {
+		ctx.Response.Header.SetBytesV("x-request-id", id)
+		return
+	}
+	var buf [32]byte
+	ctx.Response.Header.Set("x-request-id", newID(&buf))
 }
 
 // fail answers a request that ended before or without an upstream answer.
@@ -170,7 +184,8 @@ func (s *Server) answerChat(x *exchange, resp *api.ChatResponse) {
 		x.release()
 		return
 	}
-	b, err := json.Marshal(resp)
+	var err error
+	x.buf, err = appendResponseJSON(x.buf[:0], resp)
 	if err != nil {
 		s.log.Error("encode chat response", "request_id", c.ID, "err", err)
 		setCallHeaders(ctx, c)
@@ -181,6 +196,6 @@ func (s *Server) answerChat(x *exchange, resp *api.ChatResponse) {
 	setCallHeaders(ctx, c)
 	ctx.SetContentType(contentJSON)
 	ctx.SetStatusCode(http.StatusOK)
-	ctx.SetBody(b)
+	ctx.SetBody(x.buf)
 	x.release()
 }

@@ -20,6 +20,9 @@ var knownPresets = []string{
 	"openrouter", "xai", "gemini", "ollama", "vllm", "lmstudio", "cerebras", "perplexity",
 }
 
+// nativeTypes are provider types with their own wire protocol.
+var nativeTypes = []string{"anthropic"}
+
 // Validate checks values that decoding cannot: required fields, ranges and references.
 // It does not build providers (see the routing table for that).
 func (c *Config) Validate() error {
@@ -107,7 +110,8 @@ func (p *ProviderConfig) validate(name string) error {
 			return fmt.Errorf("%s.base_url: %q is not an http(s) URL", field, p.baseURL())
 		}
 	}
-	if p.Type == "" && !slices.Contains(provider.Types(), name) && !slices.Contains(knownPresets, name) && p.baseURL() == "" {
+	if p.Type == "" && !slices.Contains(provider.Types(), name) && !slices.Contains(knownPresets, name) &&
+		!slices.Contains(nativeTypes, name) && p.baseURL() == "" {
 		return fmt.Errorf("%s.type: required (the name is not a known type; known types: %v)", field, provider.Types())
 	}
 	seen := map[string]bool{}
@@ -199,7 +203,9 @@ func (p *ProviderConfig) providerConfig(name string, defaults TimeoutsConfig) pr
 	typ, preset := p.Type, p.Preset
 	if typ == "" {
 		switch {
-		case slices.Contains(provider.Types(), name):
+		case slices.Contains(provider.Types(), name), slices.Contains(nativeTypes, name):
+			// A native type that is not registered fails in provider.New with a clear
+			// "forgotten import?" rather than silently becoming an OpenAI upstream.
 			typ = name
 		default:
 			typ = "openai"

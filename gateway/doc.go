@@ -31,6 +31,10 @@
 //     are retried. Upstreams are always asked for usage; the usage chunk is forwarded only
 //     when the client set stream_options.include_usage. After the stream, Call.Response is
 //     assembled from the chunks and the post-hooks run.
+//   - Stream chunks are encoded without reflection (chunkjson.go, byte-identical to
+//     encoding/json); each is flushed to the client at once, unless the provider's stream
+//     reports the next chunk already received (an optional Buffered() bool method), so
+//     bursts leave in one write.
 //   - Cancellation: a client that leaves cancels its upstream call. While the gateway
 //     waits for the upstream (before any byte of the answer is written) a watcher, armed
 //     only once a call has run for 200ms, peeks at the client's socket (MSG_PEEK, nothing

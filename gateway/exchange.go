@@ -136,8 +136,17 @@ func (x *exchange) reset() {
 	x.first, x.streamCancel, x.fbTimer, x.idle = nil, nil, nil, 0
 	x.timedOut = nil
 	x.anthropic = false
+	if cap(x.buf) > maxPooledBuf {
+		x.buf = nil // never keep a huge buffer in the pool
+	}
 	x.buf = x.buf[:0]
+	if cap(x.call.Attempts) > 64 {
+		x.call.Attempts = nil
+	}
 }
+
+// maxPooledBuf is the largest encoding buffer an exchange keeps between requests.
+const maxPooledBuf = 256 << 10
 
 // acquire takes an exchange from the pool for a request on rctx.
 func (s *Server) acquire(rctx *fasthttp.RequestCtx, endpoint string) *exchange {

@@ -4,8 +4,10 @@ import (
 	"bytes"
 	"encoding/hex"
 	"encoding/json"
+	"fmt"
 	"math/rand/v2"
 	"net/http"
+	"runtime/debug"
 	"sort"
 	"strconv"
 	"strings"
@@ -49,6 +51,7 @@ var (
 
 // handle is the fasthttp entry point.
 func (s *Server) handle(ctx *fasthttp.RequestCtx) {
+	defer s.recoverHandler(ctx)
 	path := ctx.Path()
 	if bytes.HasPrefix(path, prefixOpenAI) && len(path) > len(prefixOpenAI) && path[len(prefixOpenAI)] == '/' {
 		path = path[len(prefixOpenAI):]
@@ -118,6 +121,15 @@ func (s *Server) handle(ctx *fasthttp.RequestCtx) {
 		return
 	}
 	writeError(ctx, errNoRoute)
+}
+
+// recoverHandler turns a panic in the gateway (a bug) into a 500 instead of a crash.
+func (s *Server) recoverHandler(ctx *fasthttp.RequestCtx) {
+	if v := recover(); v != nil {
+		s.log.Error("gateway handler panicked", "path", string(ctx.Path()), "panic", fmt.Sprint(v), "stack", string(debug.Stack()))
+		ctx.Response.Reset()
+		writeError(ctx, errInternal)
+	}
 }
 
 // post checks the method, auth-independent parts of the request shape and overload, and

@@ -109,8 +109,18 @@ func New(cfg *Config, opts Options) (*Server, error) {
 		NoDefaultDate:                 true,
 		NoDefaultContentType:          true,
 		CloseOnShutdown:               true,
+		ReadBufferSize:                8 << 10, // room for large headers
+		Logger:                        fasthttpLogger{opts.Logger},
 	}
 	return s, nil
+}
+
+// fasthttpLogger sends fasthttp's own messages (connection errors, already answered by
+// the ErrorHandler) to the gateway's logger at debug level.
+type fasthttpLogger struct{ log *slog.Logger }
+
+func (l fasthttpLogger) Printf(format string, args ...any) {
+	l.log.Debug("http: " + fmt.Sprintf(format, args...))
 }
 
 // CheckListen refuses a non-loopback address when no gateway key is configured, unless
@@ -198,8 +208,14 @@ func (s *Server) Reload(cfg *Config) error {
 	if old != nil && (old.Listen != cfg.Listen || old.Limits != cfg.Limits) {
 		s.log.Warn("reload: listen and limits changes need a restart; kept the old ones")
 	}
-	s.table.Store(tab)
+	prev := s.table.Swap(tab)
 	s.cfg.Store(cfg)
+	// Requests in flight keep their connections; idle ones of the old providers go now.
+	for _, up := range prev.providers {
+		if c, ok := up.prov.(interface{ CloseIdleConnections() }); ok {
+			c.CloseIdleConnections()
+		}
+	}
 	return nil
 }
 

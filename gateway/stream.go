@@ -3,10 +3,11 @@ package gateway
 import (
 	"bufio"
 	"context"
-	"encoding/json"
 	"errors"
+	"fmt"
 	"io"
 	"net/http"
+	"runtime/debug"
 	"sync/atomic"
 	"time"
 
@@ -107,6 +108,12 @@ func (s *Server) sendStream(x *exchange) {
 // writeStream writes the chunks as SSE events until the end of the stream, the client's
 // departure or a timeout, then assembles Call.Response and runs the post-hooks.
 func (x *exchange) writeStream(w *bufio.Writer) {
+	defer func() {
+		if v := recover(); v != nil {
+			// A bug: end this stream, keep the process.
+			x.s.log.Error("stream writer panicked", "request_id", x.call.ID, "panic", fmt.Sprint(v), "stack", string(debug.Stack()))
+		}
+	}()
 	s, c := x.s, &x.call
 	st := x.stream
 	wantUsage := x.req.StreamOptions != nil && x.req.StreamOptions.IncludeUsage
@@ -121,6 +128,7 @@ func (x *exchange) writeStream(w *bufio.Writer) {
 	if ch == nil {
 		err = io.EOF
 	}
+	buffered, _ := st.(bufferedStream)
 	clientGone := false
 	for err == nil {
 		if x.fbTimer != nil && x.idle > 0 {
@@ -143,9 +151,11 @@ func (x *exchange) writeStream(w *bufio.Writer) {
 					clientGone = true
 					break
 				}
-				if werr := w.Flush(); werr != nil {
-					clientGone = true
-					break
+				if buffered == nil || !buffered.Buffered() {
+					if werr := w.Flush(); werr != nil {
+						clientGone = true
+						break
+					}
 				}
 			}
 		}
@@ -209,6 +219,12 @@ func filterUsage(ch *api.ChatChunk, wantUsage bool) *api.ChatChunk {
 	return ch
 }
 
+// bufferedStream is implemented by provider streams that can tell whether their next
+// chunk has already been received (a Buffered method on the stream). The gateway then
+// delays the flush, so a burst of chunks goes to the client in one write instead of one
+// system call per chunk; a stream without it is flushed after every chunk.
+type bufferedStream interface{ Buffered() bool }
+
 // sseEncoder writes chunks in the client's wire format.
 type sseEncoder interface {
 	chunk(buf []byte, ch *api.ChatChunk) ([]byte, error)
@@ -219,12 +235,11 @@ type sseEncoder interface {
 type openAIEncoder struct{}
 
 func (openAIEncoder) chunk(buf []byte, ch *api.ChatChunk) ([]byte, error) {
-	b, err := json.Marshal(ch)
+	buf = append(buf, sseData...)
+	buf, err := appendChunkJSON(buf, ch)
 	if err != nil {
 		return buf, err
 	}
-	buf = append(buf, sseData...)
-	buf = append(buf, b...)
 	return append(buf, sseEnd...), nil
 }
 

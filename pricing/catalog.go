@@ -63,6 +63,8 @@ type provider struct {
 	modelMatch    *matcher
 	fallback      []*provider
 	models        []*model
+	// bySegment indexes pass-through lists (see passThrough).
+	bySegment map[string]*model
 }
 
 type model struct {
@@ -245,6 +247,12 @@ func (c *Catalog) resolve(providerName, name string, depth int) *model {
 			if m := cp.find(v, true); m != nil {
 				return m
 			}
+		}
+	}
+	// The host's prices as Hugging Face passes them through.
+	for _, v := range variants {
+		if m := c.findPassThrough(p, v); m != nil {
+			return m
 		}
 	}
 	// "provider/model" naming: a model served under another provider's name

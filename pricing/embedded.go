@@ -3,6 +3,7 @@ package pricing
 import (
 	"encoding/json"
 	"fmt"
+	"slices"
 	"time"
 
 	"github.com/muninn-gw/muninn/pricing/data"
@@ -46,6 +47,13 @@ func loadEmbedded(c *Catalog) error {
 		}
 		c.providers = append(c.providers, p)
 		c.byID[p.id] = p
+	}
+	for host, id := range passThrough {
+		if p := c.byID[id]; p != nil {
+			indexBySegment(p, &f.Providers[slices.IndexFunc(f.Providers, func(sp schema.Provider) bool { return sp.ID == id })])
+		} else {
+			return fmt.Errorf("embedded price catalog: no %s list for %s", id, host)
+		}
 	}
 	for i := range f.Providers {
 		for _, fb := range f.Providers[i].Fallback {

@@ -7,8 +7,10 @@
 //
 // main.go only parses flags and runs; config.go loads the file (or builds one from the
 // environment); wire.go is the place where each part of Muninn adds itself (one file
-// per part, registered with wire(order, name, fn)); serve.go runs the server, reloads on
-// SIGHUP (and file changes when watch is set) and drains on SIGTERM.
+// per part, registered with wire(order, name, fn), adding plugins, routes, the model
+// catalog, closers, OnServer and OnReload hooks); providers.go imports the provider
+// types; serve.go runs the server, reloads on SIGHUP (and file changes when watch is set)
+// and drains on SIGTERM.
 //
 // It is the only package that reads flags and environment variables and the only one
 // that imports everything.

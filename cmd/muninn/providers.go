@@ -2,5 +2,6 @@ package main
 
 // Provider types register themselves by name (provider.Register) when imported.
 import (
+	_ "github.com/muninn-gw/muninn/gateway/provider/anthropic"
 	_ "github.com/muninn-gw/muninn/gateway/provider/openai"
 )

@@ -38,6 +38,9 @@ func run(f flags, out io.Writer) error {
 		w.close(ctx)
 		return err
 	}
+	for _, fn := range w.servers {
+		fn(srv)
+	}
 	ln, err := net.Listen("tcp", cfg.Listen)
 	if err != nil {
 		w.close(ctx)
@@ -64,9 +67,9 @@ func run(f flags, out io.Writer) error {
 			w.close(ctx)
 			return err
 		case <-reload:
-			reloadConfig(srv, f, log)
+			reloadConfig(srv, w, f, log)
 		case <-changed:
-			reloadConfig(srv, f, log)
+			reloadConfig(srv, w, f, log)
 		case sig := <-stop:
 			drain := cfg.DrainTimeout.D()
 			if drain <= 0 {
@@ -90,7 +93,7 @@ func run(f flags, out io.Writer) error {
 
 // reloadConfig re-reads the config file and swaps the routing in; a bad file is
 // rejected and the running config kept.
-func reloadConfig(srv *gateway.Server, f flags, log *slog.Logger) {
+func reloadConfig(srv *gateway.Server, w *wiring, f flags, log *slog.Logger) {
 	if f.config == "" {
 		log.Warn("reload: no config file to reload (started from the environment)")
 		return
@@ -102,6 +105,14 @@ func reloadConfig(srv *gateway.Server, f flags, log *slog.Logger) {
 	if err != nil {
 		log.Error("reload rejected; keeping the running config", "err", err)
 		return
+	}
+	if err := reloadPricing(cfg); err != nil {
+		log.Error("reload: keeping the running prices", "err", err)
+	}
+	for _, r := range w.reloads {
+		if err := r.fn(cfg); err != nil {
+			log.Error("reload: keeping the running state", "part", r.name, "err", err)
+		}
 	}
 	log.Info("reloaded", "config", f.config)
 }

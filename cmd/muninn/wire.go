@@ -29,6 +29,13 @@ type wiring struct {
 	catalog gateway.ModelCatalog
 	closers []closer
 	notes   []string
+	servers []func(*gateway.Server)
+	reloads []reloader
+}
+
+type reloader struct {
+	name string
+	fn   func(*gateway.Config) error
 }
 
 type orderedPlugin struct {
@@ -56,6 +63,16 @@ func (w *wiring) SetCatalog(c gateway.ModelCatalog) { w.catalog = c }
 // registration.
 func (w *wiring) OnClose(name string, fn func(context.Context) error) {
 	w.closers = append(w.closers, closer{name, fn})
+}
+
+// OnServer registers fn to run once the server is built, before it serves (metrics
+// that read its in-flight count or plugin failures, for example).
+func (w *wiring) OnServer(fn func(*gateway.Server)) { w.servers = append(w.servers, fn) }
+
+// OnReload registers fn to run after the gateway accepted a reloaded config (SIGHUP or
+// file change); an error is logged and that part keeps its running state.
+func (w *wiring) OnReload(name string, fn func(*gateway.Config) error) {
+	w.reloads = append(w.reloads, reloader{name, fn})
 }
 
 // Note adds a line to what muninn prints at start.

@@ -137,3 +137,20 @@ func TestAnthropicFront(t *testing.T) {
 		}
 	}
 }
+
+func TestAnthropicFrontFallbacks(t *testing.T) {
+	a := gatewaytest.NewFake("a", "m1")
+	b := gatewaytest.NewFake("b", "m1")
+	zero := 0
+	cfg := fakeConfig("a", "b")
+	cfg.Retries.Max = &zero
+	gw := gatewaytest.Start(t, cfg, gateway.Options{}, a, b)
+	a.Script(gatewaytest.Step{Err: &api.Error{Type: api.ErrUpstreamUnavail, Message: "down"}})
+	r := post(t, gw.URL+"/anthropic/v1/messages", `{"model":"a/m1","max_tokens":5,"fallbacks":["b/m1"],"messages":[{"role":"user","content":"x"}]}`)
+	if r.status != 200 || r.header.Get("x-muninn-provider") != "b" {
+		t.Fatalf("%d %v %s", r.status, r.header, r.body)
+	}
+	if c := b.Calls(); len(c) != 1 || c[0].Request.Extra["fallbacks"] != nil || len(c[0].Request.Fallbacks) != 0 {
+		t.Errorf("fallbacks leaked upstream: %+v", c)
+	}
+}

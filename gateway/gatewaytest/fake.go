@@ -261,6 +261,10 @@ func (s *fakeStream) Next() (*api.ChatChunk, error) {
 	return &s.cur, nil
 }
 
+// Buffered reports whether the next scripted chunk is at hand (not for endless streams),
+// so the gateway may coalesce writes.
+func (s *fakeStream) Buffered() bool { return !s.endless && s.failAfter == 0 && s.next < len(s.chunks) }
+
 // Close reports a cancellation when the stream is closed after its context ended.
 func (s *fakeStream) Close() error {
 	if s.ctx.Err() != nil {

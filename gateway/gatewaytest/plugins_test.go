@@ -219,3 +219,28 @@ func TestStreamCutByUpstream(t *testing.T) {
 		t.Errorf("post-hook saw complete=%v err=%v", call.StreamComplete, call.Err)
 	}
 }
+
+// tracer sets its own traceparent for the upstream, as the tracing plugin does.
+type tracer struct{}
+
+func (tracer) Name() string { return "tracer" }
+func (tracer) PreHook(ctx context.Context, c *gateway.Call) (*gateway.Reply, error) {
+	c.UpstreamHeaders = append(c.UpstreamHeaders, [2]string{"traceparent", "00-11111111111111111111111111111111-2222222222222222-01"})
+	return nil, nil
+}
+
+func TestPluginUpstreamHeaders(t *testing.T) {
+	fake := gatewaytest.NewFake("fake", "m1")
+	gw := gatewaytest.Start(t, fakeConfig("fake"), gateway.Options{Plugins: []gateway.Plugin{tracer{}}}, fake)
+	decodeChat(t, post(t, gw.URL+"/v1/chat/completions", chatBody("fake/m1", "x"),
+		"traceparent", "00-0af7651916cd43dd8448eb211c80319c-b7ad6b7169203331-01"))
+	h := fake.Calls()[0].Headers
+	if len(h) != 1 || h[0][1] != "00-11111111111111111111111111111111-2222222222222222-01" {
+		t.Errorf("upstream headers %v: the plugin's traceparent must replace the client's", h)
+	}
+	// Answers given before routing still carry a request id.
+	r := post(t, gw.URL+"/v1/chat/completions", `{`, "x-request-id", "abc")
+	if r.header.Get("x-request-id") != "abc" {
+		t.Errorf("x-request-id %q", r.header.Get("x-request-id"))
+	}
+}

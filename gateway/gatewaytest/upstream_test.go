@@ -5,6 +5,8 @@ package gatewaytest_test
 
 import (
 	"encoding/json"
+	"fmt"
+	"net"
 	"strings"
 	"testing"
 	"time"
@@ -12,6 +14,7 @@ import (
 	"github.com/muninn-gw/muninn/gateway"
 	"github.com/muninn-gw/muninn/gateway/api"
 	"github.com/muninn-gw/muninn/gateway/gatewaytest"
+	_ "github.com/muninn-gw/muninn/gateway/provider/anthropic"
 	_ "github.com/muninn-gw/muninn/gateway/provider/openai"
 	"github.com/muninn-gw/muninn/gateway/provider/providertest"
 )
@@ -153,5 +156,68 @@ func TestAnthropicFrontToOpenAIUpstream(t *testing.T) {
 	md := ev[len(ev)-2].data
 	if u := md["usage"].(map[string]any); u["output_tokens"] == float64(0) {
 		t.Errorf("message_delta without usage: %v", md)
+	}
+}
+
+func TestOpenAIFrontToAnthropicUpstream(t *testing.T) {
+	up := providertest.New(t)
+	cfg := &gateway.Config{Providers: map[string]*gateway.ProviderConfig{
+		"anthropic": {BaseURL: up.URL(), Keys: []gateway.KeyConfig{{Name: "a", Value: "sk-ant-secret"}}, Models: []string{"claude-test"}},
+	}}
+	gw := gatewaytest.Start(t, cfg, gateway.Options{})
+	body := `{"model":"claude-test","max_tokens":64,"messages":[{"role":"system","content":"be brief"},{"role":"user","content":"ping pong"}]}`
+	r := post(t, gw.URL+"/v1/chat/completions", body)
+	resp := decodeChat(t, r)
+	if resp.Choices[0].Message.Content.Text != "echo: ping pong" || resp.Usage == nil || resp.Usage.PromptTokens == 0 {
+		t.Errorf("chat via anthropic: %+v", resp)
+	}
+	last, _ := up.LastRequest()
+	if !strings.HasSuffix(last.Path, "/v1/messages") || last.Header.Get("x-api-key") != "sk-ant-secret" || !strings.Contains(string(last.Body), `"system"`) {
+		t.Errorf("upstream request %s %v %s", last.Path, last.Header, last.Body)
+	}
+	r = post(t, gw.URL+"/v1/chat/completions", strings.Replace(body, `"max_tokens":64`, `"max_tokens":64,"stream":true,"stream_options":{"include_usage":true}`, 1))
+	text, usage, finish := streamText(t, sseEvents(t, r.body))
+	if text != "echo: ping pong" || usage == nil || finish != "stop" {
+		t.Errorf("stream via anthropic: %q %+v %q", text, usage, finish)
+	}
+	// Both fronts at once: the Anthropic front to the Anthropic provider.
+	r = post(t, gw.URL+"/anthropic/v1/messages", `{"model":"anthropic/claude-test","max_tokens":20,"messages":[{"role":"user","content":"hi"}]}`)
+	if r.status != 200 || !strings.Contains(string(r.body), `"text":"echo: hi"`) {
+		t.Errorf("anthropic to anthropic: %d %s", r.status, r.body)
+	}
+}
+
+func TestUpstreamCancellationAndReload(t *testing.T) {
+	up := providertest.New(t)
+	end := &endRecorder{done: make(chan gateway.Call, 1)}
+	gw := gatewaytest.Start(t, upstreamConfig(up), gateway.Options{Plugins: []gateway.Plugin{end}})
+
+	// The upstream never answers; the client leaves; the call ends as cancelled (it
+	// would otherwise wait for the upstream's 10-minute total timeout).
+	up.Script(providertest.Step{Hang: true})
+	conn, err := net.Dial("tcp", strings.TrimPrefix(gw.URL, "http://"))
+	if err != nil {
+		t.Fatal(err)
+	}
+	body := chatBody("up/gpt-test", "x")
+	fmt.Fprintf(conn, "POST /v1/chat/completions HTTP/1.1\r\nHost: x\r\nContent-Type: application/json\r\nContent-Length: %d\r\n\r\n%s", len(body), body)
+	for up.Calls() == 0 {
+		time.Sleep(time.Millisecond)
+	}
+	conn.Close()
+	if call := <-end.done; call.Err == nil || call.Err.Type != api.ErrContextCanceled || len(call.Attempts) != 1 {
+		t.Errorf("post-hook saw err=%v attempts=%d", call.Err, len(call.Attempts))
+	}
+
+	// Reload onto another upstream: new requests go there.
+	other := providertest.New(t)
+	if err := gw.Server.Reload(upstreamConfig(other)); err != nil {
+		t.Fatal(err)
+	}
+	r := post(t, gw.URL+"/v1/chat/completions", chatBody("up/gpt-test", "after reload"))
+	<-end.done
+	decodeChat(t, r)
+	if other.Calls() != 1 {
+		t.Errorf("the reloaded upstream got %d calls", other.Calls())
 	}
 }

@@ -33,9 +33,10 @@ type Store struct {
 	db        string
 	retention time.Duration
 
-	mu       sync.Mutex
-	ready    bool // schema migrated
-	features Features
+	mu        sync.Mutex
+	ready     bool // schema migrated
+	features  Features
+	lastPurge time.Time
 }
 
 var _ logstore.Store = (*Store)(nil)
@@ -171,4 +172,3 @@ func classify(what string, err error) error {
 	}
 	return logstore.Retryable(err, after)
 }
-

@@ -35,23 +35,17 @@ func (s *Store) WriteBatch(ctx context.Context, recs []logstore.Record) error {
 		return classify("clickhouse log store: prepare insert", err)
 	}
 	defer batch.Abort()
-	for i := range recs {
-		r := &recs[i]
-		if err := batch.Append(r.RequestID, r.TimeMs, r.Duration.Microseconds(), r.TTFB.Microseconds(),
-			r.Endpoint, r.Tenant, r.User, r.Session, nonNil(r.Tags), jsonText(r.Metadata),
-			r.Provider, r.RequestedModel, r.Model, r.KeyName, uint16(r.Status), r.ErrorType, r.ErrorMessage,
-			jsonText(r.Attempts), b8(r.Stream),
-			r.PromptTokens, r.CompletionTokens, r.CachedTokens, r.CacheWriteTokens, r.ReasoningTokens,
-			r.CostNanoUSD, b8(r.CostUnknown), r.CacheStatus, r.Similarity, r.CacheEntryID, r.SavedCostNanoUSD,
-			r.SavedLatency.Microseconds(), r.TraceID, r.SpanID, r.RequestBody, r.ResponseBody,
-			b8(r.RequestTruncated), b8(r.ResponseTruncated)); err != nil {
-			// A value the column cannot hold: final for this record.
-			return fmt.Errorf("clickhouse log store: append record %s: %w", r.RequestID, err)
+	// Column-wise: one typed slice per column, no per-value boxing.
+	for i, col := range columnsOf(recs) {
+		if err := batch.Column(i).Append(col); err != nil {
+			// A value the column cannot hold: final, the Batcher isolates the record.
+			return fmt.Errorf("clickhouse log store: append column %d: %w", i, err)
 		}
 	}
 	if err := batch.Send(); err != nil {
 		return classify("clickhouse log store: insert", err)
 	}
+	s.maybePurge(ctx)
 	return nil
 }
 
@@ -102,6 +96,77 @@ func (s *Store) withoutStored(ctx context.Context, recs []logstore.Record) ([]lo
 		fresh = append(fresh, recs[i])
 	}
 	return fresh, nil
+}
+
+// columnsOf returns the batch as one slice per column, in selectColumns order.
+func columnsOf(recs []logstore.Record) []any {
+	n := len(recs)
+	str := func(f func(r *logstore.Record) string) []string {
+		out := make([]string, n)
+		for i := range recs {
+			out[i] = f(&recs[i])
+		}
+		return out
+	}
+	i64 := func(f func(r *logstore.Record) int64) []int64 {
+		out := make([]int64, n)
+		for i := range recs {
+			out[i] = f(&recs[i])
+		}
+		return out
+	}
+	u8 := func(f func(r *logstore.Record) bool) []uint8 {
+		out := make([]uint8, n)
+		for i := range recs {
+			out[i] = b8(f(&recs[i]))
+		}
+		return out
+	}
+	tags := make([][]string, n)
+	status := make([]uint16, n)
+	sim := make([]float32, n)
+	for i := range recs {
+		tags[i], status[i], sim[i] = nonNil(recs[i].Tags), uint16(recs[i].Status), recs[i].Similarity
+	}
+	return []any{
+		str(func(r *logstore.Record) string { return r.RequestID }),
+		i64(func(r *logstore.Record) int64 { return r.TimeMs }),
+		i64(func(r *logstore.Record) int64 { return r.Duration.Microseconds() }),
+		i64(func(r *logstore.Record) int64 { return r.TTFB.Microseconds() }),
+		str(func(r *logstore.Record) string { return r.Endpoint }),
+		str(func(r *logstore.Record) string { return r.Tenant }),
+		str(func(r *logstore.Record) string { return r.User }),
+		str(func(r *logstore.Record) string { return r.Session }),
+		tags,
+		str(func(r *logstore.Record) string { return jsonText(r.Metadata) }),
+		str(func(r *logstore.Record) string { return r.Provider }),
+		str(func(r *logstore.Record) string { return r.RequestedModel }),
+		str(func(r *logstore.Record) string { return r.Model }),
+		str(func(r *logstore.Record) string { return r.KeyName }),
+		status,
+		str(func(r *logstore.Record) string { return r.ErrorType }),
+		str(func(r *logstore.Record) string { return r.ErrorMessage }),
+		str(func(r *logstore.Record) string { return jsonText(r.Attempts) }),
+		u8(func(r *logstore.Record) bool { return r.Stream }),
+		i64(func(r *logstore.Record) int64 { return r.PromptTokens }),
+		i64(func(r *logstore.Record) int64 { return r.CompletionTokens }),
+		i64(func(r *logstore.Record) int64 { return r.CachedTokens }),
+		i64(func(r *logstore.Record) int64 { return r.CacheWriteTokens }),
+		i64(func(r *logstore.Record) int64 { return r.ReasoningTokens }),
+		i64(func(r *logstore.Record) int64 { return r.CostNanoUSD }),
+		u8(func(r *logstore.Record) bool { return r.CostUnknown }),
+		str(func(r *logstore.Record) string { return r.CacheStatus }),
+		sim,
+		str(func(r *logstore.Record) string { return r.CacheEntryID }),
+		i64(func(r *logstore.Record) int64 { return r.SavedCostNanoUSD }),
+		i64(func(r *logstore.Record) int64 { return r.SavedLatency.Microseconds() }),
+		str(func(r *logstore.Record) string { return r.TraceID }),
+		str(func(r *logstore.Record) string { return r.SpanID }),
+		str(func(r *logstore.Record) string { return r.RequestBody }),
+		str(func(r *logstore.Record) string { return r.ResponseBody }),
+		u8(func(r *logstore.Record) bool { return r.RequestTruncated }),
+		u8(func(r *logstore.Record) bool { return r.ResponseTruncated }),
+	}
 }
 
 func b8(v bool) uint8 {

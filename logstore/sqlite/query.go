@@ -228,4 +228,3 @@ func (s *Store) Stats(ctx context.Context, q logstore.StatsQuery) ([]logstore.St
 	}
 	return out, nil
 }
-

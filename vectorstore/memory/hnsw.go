@@ -12,15 +12,13 @@ type scratch struct {
 	res     minHeap
 	nbrs    []uint32
 	sel     []cand
-	buf     []float32
-	buf2    []float32
 	query   []float32
 }
 
 func (x *index) getScratch() *scratch {
 	s, _ := x.scratchs.Get().(*scratch)
 	if s == nil {
-		s = &scratch{buf: make([]float32, x.dim), buf2: make([]float32, x.dim), query: make([]float32, x.dim)}
+		s = &scratch{query: make([]float32, x.dim)}
 	}
 	if n := int(x.n); len(s.visited) < n {
 		s.visited = make([]uint16, n+n/4+64)
@@ -38,9 +36,16 @@ func (x *index) putScratch(s *scratch) { x.scratchs.Put(s) }
 
 // neighbours copies slot i's links on level l into dst.
 func (x *index) neighbours(i uint32, l int, dst []uint32) []uint32 {
-	dst = dst[:0]
 	mu := x.linkLock(i)
 	mu.Lock()
+	dst = x.neighboursLocked(i, l, dst)
+	mu.Unlock()
+	return dst
+}
+
+// neighboursLocked is neighbours with i's link lock held.
+func (x *index) neighboursLocked(i uint32, l int, dst []uint32) []uint32 {
+	dst = dst[:0]
 	if l == 0 {
 		c := x.chunks[i>>chunkBits]
 		o := int(i&chunkMask) * (x.m0 + 1)
@@ -49,7 +54,6 @@ func (x *index) neighbours(i uint32, l int, dst []uint32) []uint32 {
 	} else if nd := x.node(i); l <= len(nd.upper) {
 		dst = append(dst, nd.upper[l-1]...)
 	}
-	mu.Unlock()
 	return dst
 }
 
@@ -135,11 +139,11 @@ func (x *index) entry() (uint32, int) {
 	return x.ep, x.epLevel
 }
 
-// link inserts slot i (already stored) into the graph. Caller holds mu for reading.
-func (x *index) link(i uint32, s *scratch) {
+// link inserts slot i (already stored; q is its unit vector before any quantisation)
+// into the graph. Caller holds mu for reading.
+func (x *index) link(i uint32, q []float32, s *scratch) {
 	nd := x.node(i)
 	level := int(nd.level)
-	q := x.vector(i, s.query)
 	x.epMu.Lock()
 	if x.ep == noNode {
 		x.ep, x.epLevel = i, level
@@ -206,10 +210,9 @@ func (x *index) selectHeuristic(cands []cand, m int, s *scratch) []cand {
 		if len(out) >= m {
 			break
 		}
-		cv := x.vector(c.id, s.buf)
 		keep := true
 		for _, o := range out {
-			if x.score(cv, o.id) > c.score {
+			if x.pairScore(c.id, o.id) > c.score {
 				keep = false
 				break
 			}
@@ -264,11 +267,10 @@ func (x *index) addReverse(nb, i uint32, sc float32, l, maxN int, s *scratch) {
 	if slices.Contains(cur, i) {
 		return
 	}
-	base := x.vector(nb, s.buf2)
 	cands := make([]cand, 0, len(cur)+1)
 	cands = append(cands, cand{sc, i})
 	for _, o := range cur {
-		cands = append(cands, cand{x.score(base, o), o})
+		cands = append(cands, cand{x.pairScore(nb, o), o})
 	}
 	sortCands(cands)
 	x.setNeighboursLocked(nb, l, x.selectHeuristic(cands, maxN, s))

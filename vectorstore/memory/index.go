@@ -40,7 +40,9 @@ type chunk struct {
 
 // index is one namespace: the points and their HNSW graph.
 //
-// Locking: mu's write side allocates and frees slots and edits the ID map; searches and
+// Locking: linkMu (taken before mu) is held for reading by inserts and repairs from
+// before they store a point until it is linked, and for writing by a snapshot, which so
+// sees whole graphs. mu's write side allocates and frees slots and edits the ID map; searches and
 // graph linking hold its read side, so slots never change under them. Neighbour lists
 // are guarded by striped link locks (one at a time, never nested). The entry point is
 // guarded by epMu.
@@ -52,8 +54,9 @@ type index struct {
 	levelMult float64
 
 	mu     sync.RWMutex
+	linkMu sync.RWMutex // read: inserting or repairing links; write: a snapshot
 	chunks []*chunk
-	n      uint32 // slots in use or freed
+	n      uint32   // slots in use or freed
 	free   []uint32 // reclaimed slots, ready for reuse
 	dead   []uint32 // deleted slots still linked in the graph (see reclaim.go)
 	ids    map[string]uint32
@@ -109,6 +112,16 @@ func (x *index) score(q []float32, i uint32) float32 {
 		return c.scales[o] * dotF32I8(q, c.codes[o*x.dim:(o+1)*x.dim])
 	}
 	return dotF32(q, c.vecs[o*x.dim:(o+1)*x.dim])
+}
+
+// pairScore is the cosine similarity between two stored slots.
+func (x *index) pairScore(a, b uint32) float32 {
+	ca, cb := x.chunks[a>>chunkBits], x.chunks[b>>chunkBits]
+	oa, ob := int(a&chunkMask), int(b&chunkMask)
+	if x.quant {
+		return ca.scales[oa] * cb.scales[ob] * float32(dotI8(ca.codes[oa*x.dim:(oa+1)*x.dim], cb.codes[ob*x.dim:(ob+1)*x.dim]))
+	}
+	return dotF32(ca.vecs[oa*x.dim:(oa+1)*x.dim], cb.vecs[ob*x.dim:(ob+1)*x.dim])
 }
 
 // vector returns slot i's unit vector, decoded into buf in int8 mode.

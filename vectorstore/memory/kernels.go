@@ -5,7 +5,7 @@ package memory
 // dot product is the cosine similarity. Four accumulators let the CPU overlap the
 // multiply-adds; the loops are written so the compiler drops bounds checks.
 
-func dotF32(a, b []float32) float32 {
+func dotF32Go(a, b []float32) float32 {
 	n := len(a)
 	b = b[:n]
 	var s0, s1, s2, s3 float32
@@ -24,8 +24,8 @@ func dotF32(a, b []float32) float32 {
 	return (s0 + s1) + (s2 + s3)
 }
 
-// dotF32I8 is the dot product of a float32 query with an int8 code (before its scale).
-func dotF32I8(a []float32, b []int8) float32 {
+// dotF32I8Go is the dot product of a float32 query with an int8 code (before its scale).
+func dotF32I8Go(a []float32, b []int8) float32 {
 	n := len(a)
 	b = b[:n]
 	var s0, s1, s2, s3 float32
@@ -79,4 +79,14 @@ func dequantize(dst []float32, code []int8, scale float32) {
 	for i, c := range code {
 		dst[i] = float32(c) * scale
 	}
+}
+
+// dotI8Go is the dot product of two int8 codes.
+func dotI8Go(a, b []int8) int32 {
+	b = b[:len(a)]
+	var s int32
+	for i, x := range a {
+		s += int32(x) * int32(b[i])
+	}
+	return s
 }

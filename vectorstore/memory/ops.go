@@ -191,3 +191,16 @@ func (s *Store) Stats(ctx context.Context) (vectorstore.Stats, error) {
 	s.mu.RUnlock()
 	return vectorstore.Stats{Points: int(s.points.Load()), Bytes: s.bytes.Load(), Namespaces: n}, nil
 }
+
+// Flush writes the log out and fsyncs it now, whatever the fsync policy: everything
+// acknowledged before Flush returns survives a crash.
+func (s *Store) Flush() error {
+	if err := s.begin(context.Background()); err != nil {
+		return fmt.Errorf("flush: %w", err)
+	}
+	defer s.end()
+	if s.log == nil {
+		return nil
+	}
+	return s.log.sync()
+}

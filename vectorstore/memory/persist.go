@@ -69,10 +69,11 @@ func (s *Store) openDir() error {
 	}
 	from := uint64(0)
 	next := uint64(1)
+	snapOK := true
 	if n := len(files.snaps); n > 0 {
 		from = files.snaps[n-1]
 		next = from + 1
-		if _, err := s.replayFile(filepath.Join(dir, snapName(from)), true); err != nil {
+		if snapOK, err = s.replayFile(filepath.Join(dir, snapName(from)), true); err != nil {
 			return err
 		}
 	}
@@ -102,6 +103,12 @@ func (s *Store) openDir() error {
 		return err
 	}
 	s.log = l
+	if !snapOK {
+		// Replace the damaged snapshot now, so the next start is clean.
+		if err := s.compact(); err != nil {
+			return fmt.Errorf("rewrite damaged snapshot: %w", err)
+		}
+	}
 	for _, x := range s.snapshotNamespaces() {
 		s.maybeReclaim(x)
 	}
@@ -120,6 +127,7 @@ func (s *Store) replayFile(path string, snapshot bool) (bool, error) {
 	defer f.Close()
 	r := bufio.NewReaderSize(f, 4<<20)
 	rp := newReplayer(s)
+	gl := &graphLoader{s: s}
 	var (
 		buf    []byte
 		body   []byte
@@ -133,7 +141,22 @@ func (s *Store) replayFile(path string, snapshot bool) (bool, error) {
 			break
 		}
 		var rec record
-		if err == nil {
+		if err == nil && snapshot && body[0] >= recGraph && body[0] <= recGraphEnd {
+			d := &decoder{b: body[1:]}
+			switch body[0] {
+			case recGraph:
+				err = gl.header(d)
+			case recNodes:
+				err = gl.nodes(d, rp.now.UnixNano())
+			case recGraphEnd:
+				err = gl.end(d)
+			}
+			if err == nil {
+				offset += int64(frameHeader + len(body))
+				count++
+				continue
+			}
+		} else if err == nil {
 			rec, err = decodeBody(body)
 		}
 		if err == nil && rec.typ == recUpsert && !snapshot {
@@ -142,8 +165,9 @@ func (s *Store) replayFile(path string, snapshot bool) (bool, error) {
 		}
 		if err != nil {
 			rp.flush()
+			gl.abort()
 			st, _ := f.Stat()
-			s.cfg.Logger.Warn("built-in vector store: corrupt or torn record, keeping the good prefix",
+			s.cfg.Logger.Warn("built-in vector store: corrupt or torn record, keeping the good prefix", "err", err,
 				"file", path, "good_bytes", offset, "file_bytes", st.Size(), "records", count)
 			if !snapshot {
 				if err := f.Truncate(offset); err != nil {
@@ -166,6 +190,7 @@ func (s *Store) replayFile(path string, snapshot bool) (bool, error) {
 		}
 	}
 	rp.flush()
+	gl.abort()
 	if snapshot && !ended {
 		s.cfg.Logger.Warn("built-in vector store: snapshot has no end record, keeping the good prefix", "file", path, "records", count)
 		return false, nil
@@ -288,23 +313,10 @@ func (s *Store) compact() error {
 	w := bufio.NewWriterSize(f, 4<<20)
 	var buf []byte
 	count := 0
-	quant := s.cfg.Quantization == QuantInt8
-	now := s.now()
 	for ns, x := range s.snapshotNamespaces() {
-		x.mu.RLock()
-		buf = encodeEnsure(buf[:0], ns, x.dim)
-		_, err = w.Write(buf)
-		vb := make([]float32, x.dim)
-		for i := uint32(0); i < x.n && err == nil; i++ {
-			nd := x.node(i)
-			if !nd.live || (nd.expires != 0 && nd.expires <= now) {
-				continue
-			}
-			buf = encodeUpsert(buf[:0], ns, nd.id, nd.payload, nd.expires, x.vector(i, vb), quant)
-			_, err = w.Write(buf)
-			count++
-		}
-		x.mu.RUnlock()
+		var n int
+		buf, n, err = writeGraph(w, buf, ns, x)
+		count += n
 		if err != nil {
 			break
 		}
@@ -361,4 +373,29 @@ func (s *Store) Compact() error {
 		return nil
 	}
 	return s.compact()
+}
+
+// writeGraph writes one namespace's graph records and returns how many points it wrote.
+func writeGraph(w io.Writer, buf []byte, ns string, x *index) ([]byte, int, error) {
+	x.linkMu.Lock()
+	defer x.linkMu.Unlock()
+	x.mu.RLock()
+	defer x.mu.RUnlock()
+	isFree := make([]bool, x.n)
+	for _, i := range x.free {
+		isFree[i] = true
+	}
+	buf = encodeGraphHeader(buf[:0], ns, x)
+	if _, err := w.Write(buf); err != nil {
+		return buf, 0, err
+	}
+	for from := uint32(0); from < x.n; from += nodesPerRecord {
+		buf = encodeNodes(buf[:0], ns, x, from, min(from+nodesPerRecord, x.n), isFree)
+		if _, err := w.Write(buf); err != nil {
+			return buf, 0, err
+		}
+	}
+	buf = encodeGraphEnd(buf[:0], ns, x)
+	_, err := w.Write(buf)
+	return buf, x.live, err
 }

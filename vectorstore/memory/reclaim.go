@@ -52,6 +52,7 @@ func (x *index) reclaim() {
 	}
 	// Repair in batches under the read lock so writers get turns.
 	for start := uint32(0); start < n; start += reclaimBatch {
+		x.linkMu.RLock()
 		x.mu.RLock()
 		s := x.getScratch()
 		for i := start; i < min(start+reclaimBatch, n); i++ {
@@ -61,6 +62,7 @@ func (x *index) reclaim() {
 		}
 		x.putScratch(s)
 		x.mu.RUnlock()
+		x.linkMu.RUnlock()
 	}
 	x.mu.Lock()
 	x.moveEntryLocked()
@@ -98,7 +100,6 @@ func (x *index) repairLevel(i uint32, l int, s *scratch) bool {
 	if !slices.ContainsFunc(before, func(j uint32) bool { return !x.node(j).live }) {
 		return true
 	}
-	base := x.vector(i, s.query)
 	ids := make([]uint32, 0, 2*len(before))
 	for _, j := range before {
 		if x.node(j).live {
@@ -116,7 +117,7 @@ func (x *index) repairLevel(i uint32, l int, s *scratch) bool {
 	ids = slices.Compact(ids)
 	cands := make([]cand, len(ids))
 	for j, k := range ids {
-		cands[j] = cand{x.score(base, k), k}
+		cands[j] = cand{x.pairScore(i, k), k}
 	}
 	sortCands(cands)
 	maxN := x.m
@@ -127,7 +128,7 @@ func (x *index) repairLevel(i uint32, l int, s *scratch) bool {
 	mu := x.linkLock(i)
 	mu.Lock()
 	defer mu.Unlock()
-	if !slices.Equal(before, x.neighbours(i, l, s.nbrs[:0])) {
+	if !slices.Equal(before, x.neighboursLocked(i, l, s.nbrs)) {
 		return false
 	}
 	x.setNeighboursLocked(i, l, chosen)
@@ -139,7 +140,7 @@ func (x *index) repairLevel(i uint32, l int, s *scratch) bool {
 func (x *index) moveEntryLocked() {
 	x.epMu.Lock()
 	defer x.epMu.Unlock()
-	if x.ep == noNode || x.node(x.ep).live {
+	if x.ep != noNode && x.node(x.ep).live {
 		return
 	}
 	best, bestLevel := uint32(noNode), -1

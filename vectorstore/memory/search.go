@@ -1,6 +1,9 @@
 package memory
 
 import (
+	"context"
+	"fmt"
+	"math"
 	"slices"
 
 	"github.com/muninn-gw/muninn/vectorstore"
@@ -17,13 +20,16 @@ type searchParams struct {
 	fallbak int  // filtered graph search found too few: scan exactly up to this many points
 }
 
-// search returns up to k matches for the unit query q. Caller holds mu for reading.
-func (x *index) search(q []float32, p searchParams) []vectorstore.Match {
+// search returns up to k matches for the query (any norm, validated, of x's dimension).
+// Caller holds mu for reading.
+func (x *index) search(query []float32, p searchParams) []vectorstore.Match {
 	if x.live == 0 || p.k <= 0 {
 		return nil
 	}
 	s := x.getScratch()
 	defer x.putScratch(s)
+	q := s.query[:x.dim]
+	vectorstore.NormalizeInto(q, query)
 	accept := func(i uint32) bool {
 		nd := x.node(i)
 		if !nd.live || (nd.expires != 0 && nd.expires <= p.now) {
@@ -96,4 +102,27 @@ func drain(h *minHeap) []cand {
 		out[i] = h.pop()
 	}
 	return out
+}
+
+// SearchExact is Search by a full scan, without the graph: the ground truth the graph
+// search is measured against in tests and benchmarks (with int8 codes, it is exact over
+// the quantised vectors).
+func (s *Store) SearchExact(ctx context.Context, ns string, vector []float32, k int, filter vectorstore.Filter) ([]vectorstore.Match, error) {
+	if err := s.begin(ctx); err != nil {
+		return nil, fmt.Errorf("search: %w", err)
+	}
+	defer s.end()
+	if err := vectorstore.Validate(vector); err != nil {
+		return nil, fmt.Errorf("search: query: %w", err)
+	}
+	x := s.lookup(ns)
+	if x == nil || k <= 0 {
+		return nil, nil
+	}
+	if len(vector) != x.dim {
+		return nil, fmt.Errorf("search: query dimension %d, namespace %q has %d: %w", len(vector), ns, x.dim, vectorstore.ErrDimensionMismatch)
+	}
+	x.mu.RLock()
+	defer x.mu.RUnlock()
+	return x.search(vector, searchParams{k: k, exactN: math.MaxInt, filter: filter, now: s.now()}), nil
 }

@@ -176,6 +176,8 @@ func (s *Store) insert(x *index, ns string, points []vectorstore.Point) error {
 	}
 	link := make([]bool, len(points))
 	var logErr error
+	// linkMu keeps a snapshot from seeing points stored but not yet linked.
+	x.linkMu.RLock()
 	x.mu.Lock()
 	for i := range points {
 		p := &points[i]
@@ -221,13 +223,14 @@ func (s *Store) insert(x *index, ns string, points []vectorstore.Point) error {
 					return
 				}
 				if link[j] {
-					x.link(slots[j], sc)
+					x.link(slots[j], units[j*x.dim:(j+1)*x.dim], sc)
 				}
 			}
 		}()
 	}
 	wg.Wait()
 	x.mu.RUnlock()
+	x.linkMu.RUnlock()
 	s.maybeReclaim(x)
 	return logErr
 }
@@ -251,11 +254,9 @@ func (s *Store) Search(ctx context.Context, ns string, vector []float32, k int, 
 	if len(vector) != x.dim {
 		return nil, fmt.Errorf("search: query dimension %d, namespace %q has %d: %w", len(vector), ns, x.dim, vectorstore.ErrDimensionMismatch)
 	}
-	q := make([]float32, x.dim)
-	vectorstore.NormalizeInto(q, vector)
 	x.mu.RLock()
 	defer x.mu.RUnlock()
-	return x.search(q, searchParams{
+	return x.search(vector, searchParams{
 		k:       k,
 		ef:      s.cfg.EfSearch,
 		exactN:  s.cfg.ExactThreshold,

@@ -14,9 +14,8 @@ import (
 const maxIndexedDim = 2000
 
 // migrations are applied in order, once, under an advisory lock; their number is the
-// schema version recorded in PREFIX_migrations. {s} is the schema, {p} the quoted
-// table prefix-expanded name maker: see (*schema).sql. Never edit an applied migration:
-// append a new one.
+// schema version recorded in PREFIX_migrations. {namespaces} and {migrations} are
+// replaced by the quoted table names. Never edit an applied migration: append one.
 var migrations = []string{
 	// 1: the extension and the namespace registry. Point tables are created per
 	// dimension on demand (pointTableDDL).

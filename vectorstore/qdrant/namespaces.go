@@ -91,10 +91,17 @@ func (s *Store) ensureData(ctx context.Context, dim int) (string, error) {
 			CollectionName: name, FieldName: fieldNS, FieldType: qc.FieldType_FieldTypeKeyword.Enum(),
 			FieldIndexParams: qc.NewPayloadIndexParamsKeyword(&qc.KeywordIndexParams{IsTenant: qc.PtrOf(true)}),
 		},
-		{CollectionName: name, FieldName: fieldTerms, FieldType: qc.FieldType_FieldTypeKeyword.Enum()},
+		// Filter terms and expiry are filtered through their indexes inside a namespace's
+		// graph; extra graph links per term value would only cost indexing time.
+		{
+			CollectionName: name, FieldName: fieldTerms, FieldType: qc.FieldType_FieldTypeKeyword.Enum(),
+			FieldIndexParams: qc.NewPayloadIndexParamsKeyword(&qc.KeywordIndexParams{EnableHnsw: qc.PtrOf(false)}),
+		},
 		{
 			CollectionName: name, FieldName: fieldExpires, FieldType: qc.FieldType_FieldTypeInteger.Enum(),
-			FieldIndexParams: qc.NewPayloadIndexParamsInt(&qc.IntegerIndexParams{Lookup: qc.PtrOf(false), Range: qc.PtrOf(true)}),
+			FieldIndexParams: qc.NewPayloadIndexParamsInt(&qc.IntegerIndexParams{
+				Lookup: qc.PtrOf(false), Range: qc.PtrOf(true), EnableHnsw: qc.PtrOf(false),
+			}),
 		},
 	}
 	for _, ix := range indexes {

@@ -246,8 +246,10 @@ func TestRetries(t *testing.T) {
 			failures: 100, retries: 2, wantErr: true, wantCalls: 3,
 		},
 		{
-			name:     "400 is not retried",
-			fail:     func(w http.ResponseWriter) { http.Error(w, `{"error":{"message":"input too long"}}`, http.StatusBadRequest) },
+			name: "400 is not retried",
+			fail: func(w http.ResponseWriter) {
+				http.Error(w, `{"error":{"message":"input too long"}}`, http.StatusBadRequest)
+			},
 			failures: 100, wantErr: true, wantCalls: 1,
 		},
 	}
@@ -354,9 +356,9 @@ func TestDuplicateIndexRejected(t *testing.T) {
 }
 
 func TestTimeoutIsRetriedThenFails(t *testing.T) {
-	release := make(chan struct{})
-	t.Cleanup(func() { close(release) })
 	f, srv := newFake(t, 4)
+	release := make(chan struct{})
+	t.Cleanup(func() { close(release) }) // runs before the server's Close (cleanups are LIFO)
 	f.script = func(_ int, w http.ResponseWriter, _ request) bool {
 		<-release // never answers within the timeout
 		return true

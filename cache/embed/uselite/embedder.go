@@ -12,16 +12,18 @@ import (
 // the cache scopes vectors by.
 const ModelID = "muninn/use-lite"
 
-// maxBatchRows bounds the tokens of one forward pass, so a large request is split into
-// several passes with bounded scratch memory (and a context check between them).
-const maxBatchRows = 1024
+// maxBatchRows bounds the tokens of one forward pass (scratch is about 20 KB per row), so a
+// large request is split into several passes with bounded memory and a context check
+// between them. 256 rows already amortise the weight traffic fully.
+const maxBatchRows = 256
 
 // Embedder is the built-in offline sentence encoder. It is safe for concurrent use; each
 // call borrows pooled scratch buffers, so steady-state embedding does not allocate beyond
 // the returned vectors.
 type Embedder struct {
-	m    *model
-	pool sync.Pool // *scratch
+	m       *model
+	pool    sync.Pool // *scratch
+	maxRows int       // tokens per forward pass, maxBatchRows except in tests
 }
 
 var (
@@ -47,7 +49,7 @@ func Load(data []byte) (*Embedder, error) {
 	if err != nil {
 		return nil, fmt.Errorf("use-lite: %w", err)
 	}
-	e := &Embedder{m: m}
+	e := &Embedder{m: m, maxRows: maxBatchRows}
 	e.pool.New = func() any { return new(scratch) }
 	return e, nil
 }
@@ -63,6 +65,14 @@ func (e *Embedder) MaxTokens() int { return e.m.maxTokens }
 
 // Tokenize returns the token ids of text, including those past the window.
 func (e *Embedder) Tokenize(text string) []int32 { return e.m.tok.Encode(text) }
+
+// CountTokens returns the number of tokens the model processes for text (at most
+// MaxTokens), for usage accounting.
+func (e *Embedder) CountTokens(text string) int {
+	s := e.pool.Get().(*scratch)
+	defer e.pool.Put(s)
+	return min(len(e.m.tok.encode(&s.tok, text)), e.m.maxTokens)
+}
 
 // Embed returns one unit vector per text. An empty text gets the vector of an empty
 // sentence (the model's bias direction), as the reference does for an empty row of a batch.
@@ -86,7 +96,7 @@ func (e *Embedder) Embed(ctx context.Context, texts []string) ([][]float32, erro
 			if len(ids) > e.m.maxTokens {
 				ids = ids[:e.m.maxTokens]
 			}
-			if end > start && len(s.ids)+len(ids) > maxBatchRows {
+			if end > start && len(s.ids)+len(ids) > e.maxRows {
 				break
 			}
 			s.segs = append(s.segs, segment{start: len(s.ids), n: len(ids)})

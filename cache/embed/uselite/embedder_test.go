@@ -78,21 +78,23 @@ func TestEmbedContract(t *testing.T) {
 
 func TestEmbedSplitsLargeBatches(t *testing.T) {
 	e := testEmbedder(t)
-	long := strings.Repeat("many words make a long request ", 30) // > 128 tokens each
-	texts := make([]string, 20)                                    // 20 × 128 rows > maxBatchRows
+	defer func(n int) { e.maxRows = n }(e.maxRows)
+	e.maxRows = 130 // so that 6 texts of ~60 tokens need three forward passes
+	long := strings.Repeat("many words make a long request ", 10)
+	texts := make([]string, 6)
 	for i := range texts {
 		texts[i] = long
 	}
-	texts[7] = "a short one in the middle"
+	texts[3] = "a short one in the middle"
 	out, err := e.Embed(context.Background(), texts)
 	if err != nil {
 		t.Fatal(err)
 	}
-	alone, _ := e.Embed(context.Background(), []string{texts[7], long})
-	if c := embed.Cosine(out[7], alone[0]); c < 0.99999 {
+	alone, _ := e.Embed(context.Background(), []string{texts[3], long})
+	if c := embed.Cosine(out[3], alone[0]); c < 0.99999 {
 		t.Errorf("short text in a split batch: cosine %v", c)
 	}
-	if c := embed.Cosine(out[19], alone[1]); c < 0.99999 {
+	if c := embed.Cosine(out[5], alone[1]); c < 0.99999 {
 		t.Errorf("last long text in a split batch: cosine %v", c)
 	}
 }

@@ -125,7 +125,7 @@ func (m *model) attention(s *scratch, l *layer, in []float32, rows int) {
 				maxv := float32(math.Inf(-1))
 				for j := 0; j < sg.n; j++ {
 					krow := s.qkv[(sg.start+j)*w+d+h*dh : (sg.start+j)*w+d+h*dh+dh]
-					v := dot(qrow, krow) * l.queryScale
+					v := gemm.Dot(qrow, krow) * l.queryScale
 					probs[j] = v
 					maxv = max(maxv, v)
 				}
@@ -140,7 +140,7 @@ func (m *model) attention(s *scratch, l *layer, in []float32, rows int) {
 				clear(dst)
 				for j := 0; j < sg.n; j++ {
 					vrow := s.qkv[(sg.start+j)*w+2*d+h*dh : (sg.start+j)*w+2*d+h*dh+dh]
-					axpy(dst, vrow, probs[j]*inv)
+					gemm.Axpy(dst, vrow, probs[j]*inv)
 				}
 			}
 		}
@@ -196,37 +196,5 @@ func addBias(x []float32, rows, n int, bias []float32) {
 		for i := range row {
 			row[i] += b[i]
 		}
-	}
-}
-
-// dot is a 4-way unrolled dot product (len(b) >= len(a)).
-func dot(a, b []float32) float32 {
-	b = b[:len(a)]
-	var s0, s1, s2, s3 float32
-	i := 0
-	for ; i+4 <= len(a); i += 4 {
-		s0 += a[i] * b[i]
-		s1 += a[i+1] * b[i+1]
-		s2 += a[i+2] * b[i+2]
-		s3 += a[i+3] * b[i+3]
-	}
-	for ; i < len(a); i++ {
-		s0 += a[i] * b[i]
-	}
-	return (s0 + s1) + (s2 + s3)
-}
-
-// axpy adds alpha·x to y.
-func axpy(y, x []float32, alpha float32) {
-	x = x[:len(y)]
-	i := 0
-	for ; i+4 <= len(y); i += 4 {
-		y[i] += alpha * x[i]
-		y[i+1] += alpha * x[i+1]
-		y[i+2] += alpha * x[i+2]
-		y[i+3] += alpha * x[i+3]
-	}
-	for ; i < len(y); i++ {
-		y[i] += alpha * x[i]
 	}
 }

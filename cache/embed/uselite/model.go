@@ -21,18 +21,18 @@ const (
 
 // layer holds one transformer layer's weights.
 type layer struct {
-	in, heads, headDim   int
-	ln1Scale, ln1Bias    []float32
-	residual             *gemm.Matrix // layer 0 only: in -> modelDim projection of the input
-	residualBias         []float32
-	qkv                  *gemm.Matrix
-	qkvBias              []float32
-	out                  *gemm.Matrix
-	outBias              []float32
-	ln2Scale, ln2Bias    []float32
-	ffn1, ffn2           *gemm.Matrix
-	ffn1Bias, ffn2Bias   []float32
-	queryScale           float32
+	in, heads, headDim int
+	ln1Scale, ln1Bias  []float32
+	residual           *gemm.Matrix // layer 0 only: in -> modelDim projection of the input
+	residualBias       []float32
+	qkv                *gemm.Matrix
+	qkvBias            []float32
+	out                *gemm.Matrix
+	outBias            []float32
+	ln2Scale, ln2Bias  []float32
+	ffn1, ffn2         *gemm.Matrix
+	ffn1Bias, ffn2Bias []float32
+	queryScale         float32
 }
 
 // model is the loaded network; read-only after load.

@@ -104,9 +104,17 @@ func (t *Tokenizer) Encode(text string) []int32 {
 
 // encode tokenizes into st and returns st.ids.
 func (t *Tokenizer) encode(st *tokState, text string) []int32 {
+	// Normalize(text) as runes, without building the string (NFKC returns already
+	// normalised text as is, so the common case does not allocate).
 	st.runes = st.runes[:0]
-	for _, r := range Normalize(text) {
-		st.runes = append(st.runes, r)
+	if s := norm.NFKC.String(strings.ToValidUTF8(text, "\uFFFD")); s != "" {
+		st.runes = append(st.runes, '▁')
+		for _, r := range s {
+			if r == ' ' {
+				r = '▁'
+			}
+			st.runes = append(st.runes, r)
+		}
 	}
 	n := len(st.runes)
 	st.best = resize(st.best, n+1)

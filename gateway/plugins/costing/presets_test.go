@@ -3,46 +3,76 @@ package costing
 import (
 	"testing"
 
+	"github.com/muninn-gw/muninn/gateway/provider/openai"
 	"github.com/muninn-gw/muninn/pricing"
 )
 
-// presetModels are the gateway's provider presets (gateway's knownPresets plus the
-// anthropic type) and the chat and embedding models each is typically configured with.
-// Every one must resolve to a price from the default configuration.
-var presetModels = map[string][]string{
-	"openai":     {"gpt-4o", "gpt-4o-mini", "gpt-4.1", "gpt-4.1-mini", "o3-mini", "o4-mini", "gpt-5", "gpt-5-mini", "text-embedding-3-small", "text-embedding-3-large"},
-	"azure":      {"gpt-4o", "gpt-4o-mini", "text-embedding-3-small", "text-embedding-3-large", "text-embedding-ada-002"},
-	"anthropic":  {"claude-3-5-sonnet-20241022", "claude-3-5-haiku-20241022", "claude-3-7-sonnet-20250219", "claude-sonnet-4-20250514", "claude-opus-4-1-20250805", "claude-sonnet-4-5"},
-	"groq":       {"llama-3.3-70b-versatile", "llama-3.1-8b-instant", "openai/gpt-oss-120b"},
-	"mistral":    {"mistral-large-latest", "mistral-small-latest", "codestral-latest", "mistral-embed"},
-	"deepseek":   {"deepseek-chat", "deepseek-reasoner"},
-	"together":   {"meta-llama/Llama-3.3-70B-Instruct-Turbo", "meta-llama/Meta-Llama-3.1-8B-Instruct-Turbo"},
-	"fireworks":  {"accounts/fireworks/models/llama-v3p1-8b-instruct", "accounts/fireworks/models/deepseek-v3-0324", "accounts/fireworks/models/qwen3-235b-a22b"},
-	"openrouter": {"openai/gpt-4o-mini", "anthropic/claude-3.5-sonnet", "google/gemini-2.5-flash", "meta-llama/llama-3.3-70b-instruct"},
-	"xai":        {"grok-3", "grok-3-mini", "grok-4"},
-	"gemini":     {"gemini-2.0-flash", "gemini-2.5-flash", "gemini-2.5-pro", "gemini-embedding-001"},
-	"perplexity": {"sonar", "sonar-pro", "sonar-reasoning"},
-	"cerebras":   {"llama3.1-8b", "llama-3.3-70b", "gpt-oss-120b"},
-	"ollama":     {"llama3.2", "nomic-embed-text"},
-	"vllm":       {"meta-llama/Llama-3.1-8B-Instruct"},
-	"lmstudio":   {"qwen2.5-7b-instruct"},
+// anthropicModels are the models of the native Anthropic provider type, which has no
+// OpenAI-compatible preset.
+var anthropicModels = []string{"claude-3-5-sonnet-20241022", "claude-3-5-haiku-20241022", "claude-3-7-sonnet-20250219",
+	"claude-sonnet-4-20250514", "claude-opus-4-1-20250805", "claude-sonnet-4-5", "claude-haiku-4-5"}
+
+// unpriced are preset example models the pinned source has no price for, and why. They
+// are priced "unknown" (never 0) until configured; the test fails when one gains a price,
+// so the list stays true.
+var unpriced = map[string]string{
+	"fireworks/accounts/fireworks/models/deepseek-v3": "the source lists Fireworks' deepseek-v3-0324, not deepseek-v3",
+	"gemini/text-embedding-004":                       "the source lists gemini-embedding-001 and gemini-embedding-2 only",
+	"nvidia/meta/llama-3.3-70b-instruct":              "NVIDIA's API catalog publishes no per-token price",
+	"together/Qwen/Qwen2.5-72B-Instruct-Turbo":        "not in the source's Together list nor its Hugging Face pass-through list",
 }
 
+// TestEveryPresetModelHasAPrice checks that every model the gateway's presets list
+// resolves to a price with the default configuration.
 func TestEveryPresetModelHasAPrice(t *testing.T) {
 	c, err := pricing.New(pricing.DefaultConfig())
 	if err != nil {
 		t.Fatal(err)
 	}
-	for preset, models := range presetModels {
-		for _, m := range models {
-			r, ok := c.Lookup(preset, m)
-			if !ok {
-				t.Errorf("%s/%s: no price", preset, m)
-				continue
+	check := func(preset, model string) {
+		r, ok := c.Lookup(preset, model)
+		if why, listed := unpriced[preset+"/"+model]; listed {
+			if ok {
+				t.Errorf("%s/%s is listed as unpriced (%s) but resolves to %s/%s: update the list", preset, model, why, r.Provider, r.Model)
 			}
-			if r.Price.Input <= 0 && r.Source == pricing.SourceEmbedded {
-				t.Errorf("%s/%s: embedded input price is %d", preset, m, r.Price.Input)
-			}
+			return
+		}
+		if !ok {
+			t.Errorf("%s/%s: no price", preset, model)
+			return
+		}
+		if r.Source == pricing.SourceEmbedded && r.Price.Input <= 0 {
+			t.Errorf("%s/%s: embedded input price is %d", preset, model, r.Price.Input)
+		}
+	}
+	presets := openai.Presets()
+	if len(presets) < 15 {
+		t.Fatalf("only %d presets", len(presets))
+	}
+	for _, p := range presets {
+		for _, m := range p.Models {
+			check(p.Name, m)
+		}
+	}
+	for _, m := range anthropicModels {
+		check("anthropic", m)
+	}
+}
+
+// TestSelfHostedPresetsAreFree checks the self-hosted presets are priced at 0 by default,
+// whatever the model.
+func TestSelfHostedPresetsAreFree(t *testing.T) {
+	c, err := pricing.New(pricing.DefaultConfig())
+	if err != nil {
+		t.Fatal(err)
+	}
+	for _, p := range pricing.SelfHostedProviders {
+		if _, ok := openai.LookupPreset(p); !ok {
+			t.Errorf("%s is not a gateway preset", p)
+		}
+		r, ok := c.Lookup(p, "some-local-model")
+		if !ok || r.Source != pricing.SourceConfig || r.Price.Rates != (pricing.Rates{}) {
+			t.Errorf("%s: %+v, %v; want free", p, r, ok)
 		}
 	}
 }

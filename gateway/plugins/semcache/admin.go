@@ -24,10 +24,17 @@ func (p *Plugin) Routes() []gateway.Route {
 
 type statsBody struct {
 	cache.Stats
-	Embedder  string  `json:"embedder,omitempty"`
-	Threshold float64 `json:"threshold"`
-	TTLSecs   int64   `json:"ttl_seconds"`
-	Semantic  bool    `json:"semantic"`
+	Embedder  string       `json:"embedder,omitempty"`
+	Threshold float64      `json:"threshold"`
+	TTLSecs   int64        `json:"ttl_seconds"`
+	Semantic  bool         `json:"semantic"`
+	Vectors   *vectorStats `json:"vector_store,omitempty"`
+}
+
+type vectorStats struct {
+	Points     int   `json:"points"`
+	Bytes      int64 `json:"bytes"`
+	Namespaces int   `json:"namespaces"`
 }
 
 func (p *Plugin) serveStats(w http.ResponseWriter, r *http.Request) {
@@ -36,8 +43,12 @@ func (p *Plugin) serveStats(w http.ResponseWriter, r *http.Request) {
 		return
 	}
 	cfg := p.c.Config()
-	writeJSON(w, http.StatusOK, statsBody{Stats: p.c.Stats(), Embedder: p.c.EmbedderModel(),
-		Threshold: cfg.Threshold, TTLSecs: int64(cfg.TTL.Seconds()), Semantic: p.c.EmbedderModel() != ""})
+	body := statsBody{Stats: p.c.Stats(), Embedder: p.c.EmbedderModel(),
+		Threshold: cfg.Threshold, TTLSecs: int64(cfg.TTL.Seconds()), Semantic: p.c.EmbedderModel() != ""}
+	if vs, ok := p.c.VectorStats(r.Context()); ok {
+		body.Vectors = &vectorStats{Points: vs.Points, Bytes: vs.Bytes, Namespaces: vs.Namespaces}
+	}
+	writeJSON(w, http.StatusOK, body)
 }
 
 func (p *Plugin) serveDelete(w http.ResponseWriter, r *http.Request) {

@@ -318,7 +318,12 @@ func TestStampedeCollapse(t *testing.T) {
 		}()
 	}
 	// Wait until every request has reached the cache: one leads, the rest wait on it.
+	deadline := time.Now().Add(30 * time.Second)
 	for r.cache.Stats().Lookups < n {
+		if time.Now().After(deadline) {
+			close(gate)
+			t.Fatalf("only %d of %d requests reached the cache", r.cache.Stats().Lookups, n)
+		}
 		time.Sleep(time.Millisecond)
 	}
 	close(gate)
@@ -369,9 +374,12 @@ func TestAdminAPI(t *testing.T) {
 		cache.Stats
 		Embedder  string  `json:"embedder"`
 		Threshold float64 `json:"threshold"`
+		Vectors   *struct {
+			Points int `json:"points"`
+		} `json:"vector_store"`
 	}
 	if rep.status != http.StatusOK || json.Unmarshal(rep.body, &st) != nil || st.Entries != 2 || st.HitsExact != 1 ||
-		st.Embedder == "" || st.Threshold != cache.DefaultThreshold || st.SavedLatencyMillis < 0 {
+		st.Embedder == "" || st.Threshold != cache.DefaultThreshold || st.Vectors == nil || st.Vectors.Points != 2 {
 		t.Fatalf("stats %d: %s", rep.status, rep.body)
 	}
 	if rep := r.do(t, http.MethodDelete, "/api/cache", keyAlice, ""); rep.status != http.StatusBadRequest {

@@ -57,6 +57,10 @@ func (p *Plugin) Name() string { return "semcache" }
 // Cache returns the cache the plugin serves from.
 func (p *Plugin) Cache() *cache.Cache { return p.c }
 
+// Close closes the cache (draining pending stores, bounded by ctx). Call it after the
+// server stopped, before closing the vector store.
+func (p *Plugin) Close(ctx context.Context) error { return p.c.Close(ctx) }
+
 // PreHook looks the request up and answers a hit without calling the provider.
 func (p *Plugin) PreHook(ctx context.Context, c *gateway.Call) (*gateway.Reply, error) {
 	if c.Request == nil || (c.Endpoint != gateway.EndpointChat && c.Endpoint != gateway.EndpointMessages) {

@@ -250,3 +250,9 @@ func TestConfig(t *testing.T) {
 		t.Errorf("models %v", m)
 	}
 }
+
+func TestConformance(t *testing.T) {
+	providertest.Conformance(t, func(base string) (provider.Provider, error) {
+		return provider.New(provider.Config{Name: "conf", Type: "anthropic", BaseURL: base})
+	})
+}

@@ -61,8 +61,8 @@ func (p *Provider) Chat(ctx context.Context, at *provider.Attempt, req *api.Chat
 	if e := p.client.Do(ctx, p.request(at, "/chat/completions", body), buf); e != nil {
 		return nil, e
 	}
-	resp := new(api.ChatResponse)
-	if err := json.Unmarshal(buf.Bytes(), resp); err != nil {
+	resp, err := decodeResponse(buf.Bytes())
+	if err != nil {
 		return nil, upstream.Decode(p.name, "chat completion", err)
 	}
 	if len(resp.Choices) == 0 && resp.Usage == nil {
@@ -98,6 +98,7 @@ type chatStream struct {
 	name     string
 	s        *upstream.Stream
 	chunk    api.ChatChunk
+	dec      chunkDecoder
 	finished bool // a choice reported its finish_reason
 	done     bool
 	err      error
@@ -137,8 +138,7 @@ func (c *chatStream) Next() (*api.ChatChunk, error) {
 			c.err = streamError(c.name, data)
 			return nil, c.err
 		}
-		c.chunk = api.ChatChunk{}
-		if err := json.Unmarshal(data, &c.chunk); err != nil {
+		if err := c.dec.decode(data, &c.chunk); err != nil {
 			c.err = upstream.Decode(c.name, "stream chunk", err)
 			return nil, c.err
 		}

@@ -32,11 +32,11 @@
 //   - Timeouts (provider.Timeouts): connect, first byte (response headers and, for
 //     streams, the first event), stream idle (gap between events), total (non-streamed).
 //
-// HTTP client: net/http's Transport, tuned (large idle pool, no compression). A fasthttp
-// client was measured against it on the fake upstream (BenchmarkClient); net/http was
-// kept because it cancels in-flight requests with the caller's context (a client that
-// disconnects cancels the upstream call) and bounds stream idle gaps without a goroutine
-// per request, which fasthttp's client cannot do without extra goroutines.
+// HTTP client: see gateway/provider/internal/upstream. Plain-http upstreams use its
+// own HTTP/1.1 transport (no goroutine hand-off; deadlines for timeouts and
+// cancellation), https ones a tuned net/http Transport. Responses are decoded by a fast
+// path (fastdecode.go) that parses once when every member is a known one and falls back
+// to the api types otherwise, with identical results (FuzzFastDecode).
 //
 // Imports: gateway/api, gateway/provider and its sse and internal/upstream packages.
 package openai

@@ -17,7 +17,14 @@ import (
 
 const testKey = "sk-test-SECRETKEY0123456789abcdef"
 
+// transports are the two HTTP paths: the fast transport (plain http) and net/http.
+var transports = []string{"fast", "nethttp"}
+
 func newTest(t *testing.T, cfg provider.Config) (*Provider, *providertest.Server) {
+	return newTestMode(t, cfg, "fast")
+}
+
+func newTestMode(t *testing.T, cfg provider.Config, mode string) (*Provider, *providertest.Server) {
 	t.Helper()
 	s := providertest.New(t)
 	if cfg.Name == "" {
@@ -34,6 +41,9 @@ func newTest(t *testing.T, cfg provider.Config) (*Provider, *providertest.Server
 		t.Fatal(err)
 	}
 	p := pr.(*Provider)
+	if mode == "nethttp" {
+		p.client.UseNetHTTP()
+	}
 	t.Cleanup(p.CloseIdleConnections)
 	return p, s
 }
@@ -150,20 +160,22 @@ func TestStreamEdges(t *testing.T) {
 		{name: "idle timeout", step: providertest.Step{Chunks: []string{chunkA}, Hang: true}, text: "A",
 			timeouts: provider.Timeouts{StreamIdle: 50 * time.Millisecond}, errType: api.ErrUpstreamTimeout, errCode: "stream_idle_timeout"},
 	}
-	for _, c := range cases {
-		t.Run(c.name, func(t *testing.T) {
-			p, s := newTest(t, provider.Config{Timeouts: c.timeouts})
-			s.Script(c.step)
-			st, err := p.ChatStream(context.Background(), attempt("m"), chatReq(t, `{"model":"m","messages":[{"role":"user","content":"x"}]}`))
-			if err != nil {
-				t.Fatal(err)
-			}
-			text, _, _, err := collect(t, st)
-			if text != c.text {
-				t.Fatalf("text %q, want %q", text, c.text)
-			}
-			checkErr(t, err, c.errType, c.errCode)
-		})
+	for _, mode := range transports {
+		for _, c := range cases {
+			t.Run(mode+"/"+c.name, func(t *testing.T) {
+				p, s := newTestMode(t, provider.Config{Timeouts: c.timeouts}, mode)
+				s.Script(c.step)
+				st, err := p.ChatStream(context.Background(), attempt("m"), chatReq(t, `{"model":"m","messages":[{"role":"user","content":"x"}]}`))
+				if err != nil {
+					t.Fatal(err)
+				}
+				text, _, _, err := collect(t, st)
+				if text != c.text {
+					t.Fatalf("text %q, want %q", text, c.text)
+				}
+				checkErr(t, err, c.errType, c.errCode)
+			})
+		}
 	}
 }
 
@@ -189,15 +201,7 @@ func checkErr(t *testing.T, err error, typ, code string) {
 
 func TestErrors(t *testing.T) {
 	leak := `{"error":{"message":"Incorrect API key provided: ` + testKey + `. Bearer ` + testKey + `","type":"invalid_request_error","code":"invalid_api_key"}}`
-	cases := []struct {
-		name       string
-		step       providertest.Step
-		status     int
-		typ        string
-		code       string
-		retryAfter time.Duration
-		msg        string
-	}{
+	cases := []errCase{
 		{name: "400", step: providertest.Step{Status: 400, Body: `{"error":{"message":"bad temperature","type":"invalid_request_error","param":"temperature"}}`},
 			status: 400, typ: api.ErrInvalidRequest, msg: "bad temperature"},
 		{name: "400 context length", step: providertest.Step{Status: 400, Body: `{"error":{"message":"This model's maximum context length is 8192 tokens","code":"context_length_exceeded"}}`},
@@ -217,40 +221,64 @@ func TestErrors(t *testing.T) {
 		{name: "bad JSON 200", step: providertest.Step{Body: `{"choices":`}, status: 502, typ: api.ErrUpstream, code: "bad_upstream_response"},
 	}
 	for _, c := range cases {
-		t.Run(c.name, func(t *testing.T) {
-			p, s := newTest(t, provider.Config{})
-			for _, stream := range []bool{false, true} {
-				s.Script(c.step)
-				var err error
-				if stream {
-					var st provider.ChatStream
-					st, err = p.ChatStream(context.Background(), attempt("m"), chatReq(t, `{"model":"m","messages":[{"role":"user","content":"x"}]}`))
-					if err == nil {
-						_, _, _, err = collect(t, st)
-					}
-				} else {
-					_, err = p.Chat(context.Background(), attempt("m"), chatReq(t, `{"model":"m","messages":[{"role":"user","content":"x"}]}`))
-				}
-				checkErr(t, err, c.typ, c.code)
-				ae := err.(*api.Error)
-				if ae.Status != c.status && !(stream && c.code == "bad_upstream_response") {
-					t.Fatalf("stream=%v status %d, want %d (%v)", stream, ae.Status, c.status, ae)
-				}
-				if ae.RetryAfter != c.retryAfter {
-					t.Fatalf("retry after %v, want %v", ae.RetryAfter, c.retryAfter)
-				}
-				if c.step.Status != 0 && ae.UpstreamStatus != c.step.Status {
-					t.Fatalf("upstream status %d", ae.UpstreamStatus)
-				}
-				if !strings.Contains(ae.Message, c.msg) {
-					t.Fatalf("message %q lacks %q", ae.Message, c.msg)
-				}
+		for _, mode := range transports {
+			t.Run(mode+"/"+c.name, func(t *testing.T) {
+				p, s := newTestMode(t, provider.Config{}, mode)
+				testErrorCase(t, p, s, c)
+			})
+		}
+	}
+}
+
+// errCase is an upstream failure and the error it must become.
+type errCase struct {
+	name       string
+	step       providertest.Step
+	status     int
+	typ        string
+	code       string
+	retryAfter time.Duration
+	msg        string
+}
+
+func testErrorCase(t *testing.T, p *Provider, s *providertest.Server, c errCase) {
+	t.Helper()
+	for _, stream := range []bool{false, true} {
+		s.Script(c.step)
+		var err error
+		if stream {
+			var st provider.ChatStream
+			st, err = p.ChatStream(context.Background(), attempt("m"), chatReq(t, `{"model":"m","messages":[{"role":"user","content":"x"}]}`))
+			if err == nil {
+				_, _, _, err = collect(t, st)
 			}
-		})
+		} else {
+			_, err = p.Chat(context.Background(), attempt("m"), chatReq(t, `{"model":"m","messages":[{"role":"user","content":"x"}]}`))
+		}
+		checkErr(t, err, c.typ, c.code)
+		ae := err.(*api.Error)
+		if ae.Status != c.status && !(stream && c.code == "bad_upstream_response") {
+			t.Fatalf("stream=%v status %d, want %d (%v)", stream, ae.Status, c.status, ae)
+		}
+		if ae.RetryAfter != c.retryAfter {
+			t.Fatalf("retry after %v, want %v", ae.RetryAfter, c.retryAfter)
+		}
+		if c.step.Status != 0 && ae.UpstreamStatus != c.step.Status {
+			t.Fatalf("upstream status %d", ae.UpstreamStatus)
+		}
+		if !strings.Contains(ae.Message, c.msg) {
+			t.Fatalf("message %q lacks %q", ae.Message, c.msg)
+		}
 	}
 }
 
 func TestTransportErrors(t *testing.T) {
+	for _, mode := range transports {
+		t.Run(mode, func(t *testing.T) { testTransportErrors(t, mode) })
+	}
+}
+
+func testTransportErrors(t *testing.T, mode string) {
 	ln, err := net.Listen("tcp", "127.0.0.1:0")
 	if err != nil {
 		t.Fatal(err)
@@ -261,26 +289,40 @@ func TestTransportErrors(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
+	if mode == "nethttp" {
+		p.client.UseNetHTTP()
+	}
 	_, err = p.Chat(context.Background(), attempt("m"), chatReq(t, `{"model":"m","messages":[]}`))
 	checkErr(t, err, api.ErrUpstreamUnavail, "")
 	_, err = p.ChatStream(context.Background(), attempt("m"), chatReq(t, `{"model":"m","messages":[]}`))
 	checkErr(t, err, api.ErrUpstreamUnavail, "")
 
 	// Hanging upstream: the first-byte and total timeouts, and the client's cancel.
-	pt, s := newTest(t, provider.Config{Timeouts: provider.Timeouts{FirstByte: 50 * time.Millisecond}})
+	pt, s := newTestMode(t, provider.Config{Timeouts: provider.Timeouts{FirstByte: 50 * time.Millisecond}}, mode)
 	s.Script(providertest.Step{Hang: true})
 	_, err = pt.ChatStream(context.Background(), attempt("m"), chatReq(t, `{"model":"m","messages":[]}`))
 	checkErr(t, err, api.ErrUpstreamTimeout, "")
-
-	pt, s = newTest(t, provider.Config{Timeouts: provider.Timeouts{Total: 50 * time.Millisecond}})
 	s.Script(providertest.Step{Hang: true})
 	_, err = pt.Chat(context.Background(), attempt("m"), chatReq(t, `{"model":"m","messages":[]}`))
 	checkErr(t, err, api.ErrUpstreamTimeout, "")
 
+	pt, s = newTestMode(t, provider.Config{Timeouts: provider.Timeouts{Total: 50 * time.Millisecond}}, mode)
+	s.Script(providertest.Step{Hang: true})
+	_, err = pt.Chat(context.Background(), attempt("m"), chatReq(t, `{"model":"m","messages":[]}`))
+	checkErr(t, err, api.ErrUpstreamTimeout, "")
+
+	// A deadline of the caller's context bounds the call too.
+	s.Script(providertest.Step{Hang: true})
+	dctx, dcancel := context.WithTimeout(context.Background(), 30*time.Millisecond)
+	_, err = pt.Chat(dctx, attempt("m"), chatReq(t, `{"model":"m","messages":[]}`))
+	dcancel()
+	checkErr(t, err, api.ErrUpstreamTimeout, "")
+
 	s.Script(providertest.Step{Hang: true})
 	ctx, cancel := context.WithCancel(context.Background())
+	n := s.Calls()
 	go func() {
-		for s.Calls() < 2 {
+		for s.Calls() == n {
 			time.Sleep(time.Millisecond)
 		}
 		cancel()
@@ -352,5 +394,34 @@ func TestComplete(t *testing.T) {
 	}
 	if n != 4 { // "echo:", " say", " hi", finish
 		t.Fatalf("%d payloads", n)
+	}
+}
+
+func TestStreamCancelReachesUpstream(t *testing.T) {
+	for _, mode := range transports {
+		t.Run(mode, func(t *testing.T) { testStreamCancel(t, mode) })
+	}
+}
+
+func testStreamCancel(t *testing.T, mode string) {
+	p, s := newTestMode(t, provider.Config{}, mode)
+	s.Script(providertest.Step{Chunks: []string{chunkA}, Hang: true})
+	ctx, cancel := context.WithCancel(context.Background())
+	st, err := p.ChatStream(ctx, attempt("m"), chatReq(t, `{"model":"m","messages":[{"role":"user","content":"x"}]}`))
+	if err != nil {
+		t.Fatal(err)
+	}
+	if _, err := st.Next(); err != nil {
+		t.Fatal(err)
+	}
+	cancel()
+	// The upstream holds the connection; the canceled context cuts it.
+	_, err = st.Next()
+	checkErr(t, err, api.ErrContextCanceled, "")
+	st.Close()
+	wctx, wcancel := context.WithTimeout(context.Background(), 10*time.Second)
+	defer wcancel()
+	if err := s.WaitCanceled(wctx, 1); err != nil {
+		t.Fatal(err)
 	}
 }

@@ -6,6 +6,7 @@ import (
 	"testing"
 
 	"github.com/muninn-gw/muninn/gateway/provider"
+	"github.com/muninn-gw/muninn/gateway/provider/providertest"
 )
 
 func TestPresetChoiceAndURLs(t *testing.T) {
@@ -101,5 +102,19 @@ func TestNoKeyNoAuth(t *testing.T) {
 	}
 	if r, _ := s.LastRequest(); r.Header.Get("Authorization") != "" {
 		t.Fatalf("auth sent without a key: %v", r.Header)
+	}
+}
+
+func TestConformance(t *testing.T) {
+	for _, mode := range transports {
+		t.Run(mode, func(t *testing.T) {
+			providertest.Conformance(t, func(base string) (provider.Provider, error) {
+				p, err := newProvider(provider.Config{Name: "conf", Type: "openai", BaseURL: base})
+				if err == nil && mode == "nethttp" {
+					p.client.UseNetHTTP()
+				}
+				return p, err
+			})
+		})
 	}
 }

@@ -205,9 +205,18 @@ func (s *Server) sse(ctx *fasthttp.RequestCtx, delay time.Duration, gen func(emi
 			w.WriteString("data: ")
 			w.Write(p)
 			w.WriteString("\n\n")
-			return w.Flush() == nil
+			return s.flushed(w)
 		})
 	})
+}
+
+// flushed flushes w, counting a failure as a client gone away.
+func (s *Server) flushed(w *bufio.Writer) bool {
+	if w.Flush() != nil {
+		s.canceled.Add(1)
+		return false
+	}
+	return true
 }
 
 // sseEvents streams Anthropic-style events (event: name + data: payload).
@@ -224,7 +233,7 @@ func (s *Server) sseEvents(ctx *fasthttp.RequestCtx, delay time.Duration, gen fu
 			w.WriteString("\ndata: ")
 			w.Write(p)
 			w.WriteString("\n\n")
-			return w.Flush() == nil
+			return s.flushed(w)
 		})
 	})
 }

@@ -34,5 +34,9 @@
 // it must cost much less than the gateway in front of it. Recording can be switched off
 // with SetRecording(false) for long runs.
 //
-// Imports: the standard library and fasthttp only; nothing from this module.
+// Conformance(t, newProvider) is the suite every HTTP provider runs against the fake
+// (chat, stream, error normalisation, key scrubbing, truncation, cancellation).
+//
+// Imports: gateway/api and gateway/provider (for Conformance), the standard library and
+// fasthttp.
 package providertest

@@ -42,6 +42,7 @@ func (s *Server) scripted(ctx *fasthttp.RequestCtx, st *Step) {
 			}
 			writeChunk(w, c)
 			if w.Flush() != nil {
+				s.canceled.Add(1)
 				return
 			}
 		}
@@ -102,6 +103,7 @@ func (s *Server) raw(c net.Conn, st *Step, status int) {
 			buf = appendSSE(buf[:0], ch)
 			writeHTTPChunk(w, buf)
 			if w.Flush() != nil {
+				s.canceled.Add(1)
 				return
 			}
 		}
@@ -117,6 +119,9 @@ func (s *Server) raw(c net.Conn, st *Step, status int) {
 	// Hang: read until the client closes the connection (or Close closes it).
 	_ = c.SetReadDeadline(time.Time{})
 	_, _ = io.Copy(io.Discard, c)
+	if !s.isClosed() {
+		s.canceled.Add(1)
+	}
 }
 
 func writeHTTPChunk(w *bufio.Writer, p []byte) {

@@ -2,6 +2,7 @@ package providertest
 
 import (
 	"bytes"
+	"context"
 	"fmt"
 	"net"
 	"net/http"
@@ -64,8 +65,9 @@ type Server struct {
 	closed    bool
 	done      chan struct{}
 
-	calls atomic.Int64
-	wg    sync.WaitGroup
+	calls    atomic.Int64
+	canceled atomic.Int64
+	wg       sync.WaitGroup
 }
 
 // New starts a fake upstream for a test and closes it when the test ends.
@@ -184,6 +186,29 @@ func (s *Server) Reset() {
 
 // Calls is the number of requests received.
 func (s *Server) Calls() int { return int(s.calls.Load()) }
+
+// Canceled is the number of requests whose client went away before the answer was
+// complete (a failed stream write, or a hanging request whose connection the client
+// closed). It lets tests check that a gateway cancels upstream calls.
+func (s *Server) Canceled() int { return int(s.canceled.Load()) }
+
+// WaitCanceled waits until Canceled() >= n or ctx is done.
+func (s *Server) WaitCanceled(ctx context.Context, n int) error {
+	for s.Canceled() < n {
+		select {
+		case <-ctx.Done():
+			return fmt.Errorf("providertest: %d canceled requests, want %d: %w", s.Canceled(), n, ctx.Err())
+		case <-time.After(time.Millisecond):
+		}
+	}
+	return nil
+}
+
+func (s *Server) isClosed() bool {
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	return s.closed
+}
 
 // Close stops the server, cutting hanging requests and open streams. Safe to call twice.
 func (s *Server) Close() {

@@ -181,6 +181,11 @@ func TestHang(t *testing.T) {
 	if err := <-errc; !errors.Is(err, context.Canceled) {
 		t.Fatalf("want canceled, got %v", err)
 	}
+	wctx, wcancel := context.WithTimeout(context.Background(), 10*time.Second)
+	defer wcancel()
+	if err := s.WaitCanceled(wctx, 1); err != nil {
+		t.Fatal(err)
+	}
 	// A stream that sends one event then hangs: the first event arrives, then Close cuts it.
 	resp, err := http.Post(s.URL()+"/v1/chat/completions", "application/json", strings.NewReader(`{}`))
 	if err != nil {

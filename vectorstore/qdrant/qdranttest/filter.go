@@ -12,15 +12,20 @@ import (
 // flattened, as Qdrant does: a condition on an array field holds when it holds for any
 // element. A missing path yields nil.
 func lookup(payload map[string]*qdrant.Value, path string) []*qdrant.Value {
+	return lookupInto(nil, payload, path)
+}
+
+// lookupInto is lookup appending to dst, without allocating for a plain scalar key.
+func lookupInto(dst []*qdrant.Value, payload map[string]*qdrant.Value, path string) []*qdrant.Value {
 	if !strings.ContainsAny(path, ".[") { // plain top-level key: the common case
 		v, ok := payload[path]
 		if !ok {
-			return nil
+			return dst
 		}
 		if _, list := v.GetKind().(*qdrant.Value_ListValue); !list {
-			return []*qdrant.Value{v}
+			return append(dst, v)
 		}
-		return flatten([]*qdrant.Value{v})
+		return append(dst, flatten([]*qdrant.Value{v})...)
 	}
 	segs := strings.Split(path, ".")
 	first := strings.TrimSuffix(segs[0], "[]")
@@ -190,7 +195,8 @@ func isNull(payload map[string]*qdrant.Value, key string) bool {
 }
 
 func field(p *point, fc *qdrant.FieldCondition) (bool, error) {
-	vs := lookup(p.payload, fc.GetKey())
+	var buf [4]*qdrant.Value
+	vs := lookupInto(buf[:0], p.payload, fc.GetKey())
 	switch {
 	case fc.GetMatch() != nil:
 		return match(vs, fc.GetMatch())

@@ -1,18 +1,3 @@
-// Package asset reads and writes the built-in model's weights file: one compact binary that
-// holds the vocabulary, the named weight tensors (half precision for matrices, float32 for
-// vectors) and the graph constants, so the model can live inside the binary (go:embed).
-//
-// Layout (little-endian):
-//
-//	magic   "MUNUSE\x00\x01"          8 bytes
-//	hdrLen  uint32                     length of the JSON header
-//	header  JSON (Header)              tensors with offsets into the payload, constants
-//	payload tensors and vocabulary, each at its recorded offset
-//
-// The vocabulary entry format is: uint8 piece length in bytes, the UTF-8 piece, float64
-// score. Pieces keep the order (and therefore the ids) of the source vocabulary.
-//
-// Imports: cache/embed/internal/f16 and the standard library.
 package asset
 
 import (
@@ -208,8 +193,9 @@ func (f *File) Tensor(name string, shape ...int) ([]float32, error) {
 	src := f.payload[t.Offset : t.Offset+t.size()]
 	switch t.DType {
 	case F16:
+		tab := f16.Table()
 		for i := range out {
-			out[i] = f16.ToFloat32(binary.LittleEndian.Uint16(src[2*i:]))
+			out[i] = tab[binary.LittleEndian.Uint16(src[2*i:])]
 		}
 	case F32:
 		for i := range out {

@@ -50,7 +50,7 @@ func (m *Matrix) Mul(c, a []float32, rows int, bias []float32) {
 			clear(row)
 		}
 	}
-	m.mulAdd(c, a, pr)
+	m.mulAdd(c, a, rows)
 }
 
 // MulAdd adds a·W to c.
@@ -73,41 +73,55 @@ func (m *Matrix) mulAdd(c, a []float32, rows int) {
 		for k0 := 0; k0 < k; k0 += kBlock {
 			kb := min(kBlock, k-k0)
 			block := panel[k0*panelWidth : (k0+kb)*panelWidth]
-			for i := 0; i < rows; i += Tile {
+			i := 0
+			for ; i+Tile <= rows; i += Tile {
 				kernel(block, a[i*k+k0:], kb, k, c[i*n+p*panelWidth:], n)
+			}
+			switch rows - i {
+			case 0:
+			case 1, 2:
+				// A row at a time costs well under a quarter of a tile each.
+				for ; i < rows; i++ {
+					kernel1(block, a[i*k+k0:i*k+k0+kb], kb, c[i*n+p*panelWidth:i*n+p*panelWidth+panelWidth])
+				}
+			default:
+				kernel(block, a[i*k+k0:], kb, k, c[i*n+p*panelWidth:], n) // into the padding
 			}
 		}
 	}
 }
 
 // kernelGo adds the product of 4 rows of a (k columns, row stride lda) and one panel
-// (k×16) into a 4×16 tile of c (row stride ldc).
+// (k×16) into a 4×16 tile of c (row stride ldc). The Go compiler does not vectorise, so
+// the tile is computed as 2 rows × 4 columns of scalar accumulators at a time, which fit
+// in registers, with bounds checks hoisted out of the inner loop.
 func kernelGo(panel, a []float32, k, lda int, c []float32, ldc int) {
-	a0, a1, a2, a3 := a[0:k], a[lda:lda+k], a[2*lda:2*lda+k], a[3*lda:3*lda+k]
-	for r, ar := range [4][]float32{a0, a1, a2, a3} {
-		var acc [panelWidth]float32
-		copy(acc[:], c[r*ldc:r*ldc+panelWidth])
-		for kk := 0; kk < k; kk++ {
-			x := ar[kk]
-			w := panel[kk*panelWidth : kk*panelWidth+panelWidth : kk*panelWidth+panelWidth]
-			acc[0] += x * w[0]
-			acc[1] += x * w[1]
-			acc[2] += x * w[2]
-			acc[3] += x * w[3]
-			acc[4] += x * w[4]
-			acc[5] += x * w[5]
-			acc[6] += x * w[6]
-			acc[7] += x * w[7]
-			acc[8] += x * w[8]
-			acc[9] += x * w[9]
-			acc[10] += x * w[10]
-			acc[11] += x * w[11]
-			acc[12] += x * w[12]
-			acc[13] += x * w[13]
-			acc[14] += x * w[14]
-			acc[15] += x * w[15]
+	panel = panel[:k*panelWidth]
+	for r := 0; r < 4; r += 2 {
+		a0 := a[r*lda : r*lda+k]
+		a1 := a[(r+1)*lda : (r+1)*lda+k]
+		a1 = a1[:len(a0)] // lets the compiler drop the bounds check on a1[kk]
+		c0 := c[r*ldc : r*ldc+panelWidth]
+		c1 := c[(r+1)*ldc : (r+1)*ldc+panelWidth]
+		for j := 0; j < panelWidth; j += 4 {
+			s00, s01, s02, s03 := c0[j], c0[j+1], c0[j+2], c0[j+3]
+			s10, s11, s12, s13 := c1[j], c1[j+1], c1[j+2], c1[j+3]
+			for kk, x0 := range a0 {
+				x1 := a1[kk]
+				w := panel[kk*panelWidth+j : kk*panelWidth+j+4 : kk*panelWidth+j+4]
+				w0, w1, w2, w3 := w[0], w[1], w[2], w[3]
+				s00 += x0 * w0
+				s01 += x0 * w1
+				s02 += x0 * w2
+				s03 += x0 * w3
+				s10 += x1 * w0
+				s11 += x1 * w1
+				s12 += x1 * w2
+				s13 += x1 * w3
+			}
+			c0[j], c0[j+1], c0[j+2], c0[j+3] = s00, s01, s02, s03
+			c1[j], c1[j+1], c1[j+2], c1[j+3] = s10, s11, s12, s13
 		}
-		copy(c[r*ldc:r*ldc+panelWidth], acc[:])
 	}
 }
 
@@ -115,11 +129,24 @@ func kernelGo(panel, a []float32, k, lda int, c []float32, ldc int) {
 // the best one for this CPU) and returns a function restoring the previous choice. For
 // benchmarks and tests comparing the kernels; not safe to call concurrently with Mul.
 func ForceGeneric(generic bool) (restore func()) {
-	prev := kernel
+	prev, prev1 := kernel, kernel1
 	if generic {
-		kernel = kernelGo
+		kernel, kernel1 = kernelGo, kernel1Go
 	} else {
-		kernel = best
+		kernel, kernel1 = best, best1
 	}
-	return func() { kernel = prev }
+	return func() { kernel, kernel1 = prev, prev1 }
+}
+
+// kernel1Go adds the product of one row of a (k values) and a panel into 16 values of c.
+func kernel1Go(panel, a []float32, k int, c []float32) {
+	var acc [panelWidth]float32
+	copy(acc[:], c[:panelWidth])
+	for kk, x := range a[:k] {
+		w := panel[kk*panelWidth : kk*panelWidth+panelWidth : kk*panelWidth+panelWidth]
+		for j := range acc {
+			acc[j] += x * w[j]
+		}
+	}
+	copy(c[:panelWidth], acc[:])
 }

@@ -34,7 +34,8 @@ func random(r *rand.Rand, n int) []float32 {
 func TestMulMatchesNaive(t *testing.T) {
 	r := rand.New(rand.NewPCG(1, 2))
 	tests := []struct{ rows, k, n int }{
-		{1, 1, 16}, {3, 5, 32}, {4, 256, 768}, {7, 512, 64}, {20, 1536, 512}, {0, 8, 16},
+		{1, 1, 16}, {3, 5, 32}, {4, 256, 768}, {7, 512, 64}, {20, 1536, 64}, {0, 8, 16},
+		{6, 7, 32}, {5, 1536, 64}, {21, 300, 48}, {2, 4, 16},
 	}
 	for _, generic := range []bool{true, false} {
 		restore := ForceGeneric(generic)
@@ -90,10 +91,10 @@ func TestMulPanicsOnShortBuffers(t *testing.T) {
 }
 
 // BenchmarkMul compares the assembly kernel with the portable one on the model's largest
-// shape (20 rows × 512 × 1536).
+// shape (21 rows × 512 × 1536).
 func BenchmarkMul(b *testing.B) {
 	r := rand.New(rand.NewPCG(3, 4))
-	const rows, k, n = 20, 512, 1536
+	const rows, k, n = 21, 512, 1536
 	m, _ := Pack(random(r, k*n), k, n)
 	a := random(r, PaddedRows(rows)*k)
 	c := make([]float32, PaddedRows(rows)*n)

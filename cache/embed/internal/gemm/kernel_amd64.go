@@ -11,6 +11,11 @@ import "golang.org/x/sys/cpu"
 //go:noescape
 func kernelAVX2(panel, a []float32, k, lda int, c []float32, ldc int)
 
+// kernel1AVX2 is kernel1Go in assembly; panel holds k×16 floats, a k, c 16.
+//
+//go:noescape
+func kernel1AVX2(panel, a []float32, k int, c []float32)
+
 var hasAVX2 = cpu.X86.HasAVX2 && cpu.X86.HasFMA
 
 var best = func() func(panel, a []float32, k, lda int, c []float32, ldc int) {
@@ -20,7 +25,26 @@ var best = func() func(panel, a []float32, k, lda int, c []float32, ldc int) {
 	return kernelGo
 }()
 
-var kernel = best
+var best1 = func() func(panel, a []float32, k int, c []float32) {
+	if hasAVX2 {
+		return kernel1AVX2
+	}
+	return kernel1Go
+}()
+
+var (
+	kernel  = best
+	kernel1 = best1
+)
 
 // Accelerated reports whether an assembly kernel is in use.
 func Accelerated() bool { return hasAVX2 }
+
+// hasVec gates dotAVX2 and axpyAVX2 (lengths must be multiples of 8, equal).
+var hasVec = hasAVX2
+
+//go:noescape
+func dotAVX2(a, b []float32) float32
+
+//go:noescape
+func axpyAVX2(y, x []float32, alpha float32)

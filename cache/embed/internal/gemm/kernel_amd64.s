@@ -71,3 +71,128 @@ done:
 	VMOVUPS Y7, 32(DX)
 	VZEROUPPER
 	RET
+
+// func kernel1AVX2(panel []float32, a []float32, k int, c []float32)
+//
+// c[0:16] += sum over kk < k of a[kk] * panel[kk*16 : kk*16+16]: one activation row, for
+// the rows left over after the 4-row tiles. Unrolled by 4 into independent accumulators
+// so FMA latency does not serialise the loop.
+TEXT ·kernel1AVX2(SB), NOSPLIT, $0-80
+	MOVQ panel_base+0(FP), SI
+	MOVQ a_base+24(FP), DI
+	MOVQ k+48(FP), CX
+	MOVQ c_base+56(FP), DX
+
+	VMOVUPS (DX), Y0
+	VMOVUPS 32(DX), Y1
+	VXORPS Y2, Y2, Y2
+	VXORPS Y3, Y3, Y3
+	VXORPS Y4, Y4, Y4
+	VXORPS Y5, Y5, Y5
+	VXORPS Y6, Y6, Y6
+	VXORPS Y7, Y7, Y7
+
+	MOVQ CX, R8
+	ANDQ $-4, R8           // k rounded down to a multiple of 4
+	XORQ AX, AX
+	CMPQ AX, R8
+	JGE tail
+
+loop4:
+	VBROADCASTSS (DI)(AX*4), Y8
+	VFMADD231PS (SI), Y8, Y0
+	VFMADD231PS 32(SI), Y8, Y1
+	VBROADCASTSS 4(DI)(AX*4), Y9
+	VFMADD231PS 64(SI), Y9, Y2
+	VFMADD231PS 96(SI), Y9, Y3
+	VBROADCASTSS 8(DI)(AX*4), Y10
+	VFMADD231PS 128(SI), Y10, Y4
+	VFMADD231PS 160(SI), Y10, Y5
+	VBROADCASTSS 12(DI)(AX*4), Y11
+	VFMADD231PS 192(SI), Y11, Y6
+	VFMADD231PS 224(SI), Y11, Y7
+	ADDQ $256, SI
+	ADDQ $4, AX
+	CMPQ AX, R8
+	JLT loop4
+
+tail:
+	CMPQ AX, CX
+	JGE done1
+	VBROADCASTSS (DI)(AX*4), Y8
+	VFMADD231PS (SI), Y8, Y0
+	VFMADD231PS 32(SI), Y8, Y1
+	ADDQ $64, SI
+	INCQ AX
+	JMP tail
+
+done1:
+	VADDPS Y2, Y0, Y0
+	VADDPS Y3, Y1, Y1
+	VADDPS Y6, Y4, Y4
+	VADDPS Y7, Y5, Y5
+	VADDPS Y4, Y0, Y0
+	VADDPS Y5, Y1, Y1
+	VMOVUPS Y0, (DX)
+	VMOVUPS Y1, 32(DX)
+	VZEROUPPER
+	RET
+
+// func dotAVX2(a, b []float32) float32   (len(a) == len(b), a multiple of 8)
+TEXT ·dotAVX2(SB), NOSPLIT, $0-52
+	MOVQ a_base+0(FP), SI
+	MOVQ a_len+8(FP), CX
+	MOVQ b_base+24(FP), DI
+	VXORPS Y0, Y0, Y0
+	VXORPS Y1, Y1, Y1
+	XORQ AX, AX
+	MOVQ CX, R8
+	ANDQ $-16, R8
+	CMPQ AX, R8
+	JGE dtail
+
+dloop:
+	VMOVUPS (SI)(AX*4), Y2
+	VMOVUPS 32(SI)(AX*4), Y3
+	VFMADD231PS (DI)(AX*4), Y2, Y0
+	VFMADD231PS 32(DI)(AX*4), Y3, Y1
+	ADDQ $16, AX
+	CMPQ AX, R8
+	JLT dloop
+
+dtail:
+	CMPQ AX, CX
+	JGE dsum
+	VMOVUPS (SI)(AX*4), Y2
+	VFMADD231PS (DI)(AX*4), Y2, Y0
+
+dsum:
+	VADDPS Y1, Y0, Y0
+	VEXTRACTF128 $1, Y0, X1
+	VADDPS X1, X0, X0
+	VHADDPS X0, X0, X0
+	VHADDPS X0, X0, X0
+	VMOVSS X0, ret+48(FP)
+	VZEROUPPER
+	RET
+
+// func axpyAVX2(y, x []float32, alpha float32)   (len(y) == len(x), a multiple of 8)
+TEXT ·axpyAVX2(SB), NOSPLIT, $0-52
+	MOVQ y_base+0(FP), DI
+	MOVQ y_len+8(FP), CX
+	MOVQ x_base+24(FP), SI
+	VBROADCASTSS alpha+48(FP), Y0
+	XORQ AX, AX
+
+aloop:
+	CMPQ AX, CX
+	JGE adone
+	VMOVUPS (DI)(AX*4), Y1
+	VFMADD231PS (SI)(AX*4), Y0, Y1
+	VMOVUPS Y1, (DI)(AX*4)
+	ADDQ $8, AX
+	JMP aloop
+
+adone:
+	VZEROUPPER
+	RET

@@ -2,9 +2,15 @@
 
 package gemm
 
-var best = kernelGo
+var (
+	best  = kernelGo
+	best1 = kernel1Go
+)
 
-var kernel = best
+var (
+	kernel  = best
+	kernel1 = best1
+)
 
 // Accelerated reports whether an assembly kernel is in use.
 func Accelerated() bool { return false }

@@ -6,6 +6,7 @@ import (
 	"io"
 	"net"
 	"net/http"
+	"os"
 	"strings"
 	"sync"
 	"time"
@@ -44,11 +45,18 @@ func WithDefaults(t provider.Timeouts) provider.Timeouts {
 	return t
 }
 
-// Client sends requests to one upstream with its timeouts.
+// Client sends requests to one upstream with its timeouts: plain-http upstreams through
+// the fast HTTP/1.1 transport (fast.go), https ones (and any when a proxy is configured
+// in the environment) through net/http.
 type Client struct {
 	Name     string // provider name, prefixed to error messages
 	Timeouts provider.Timeouts
 	http     *http.Client
+	maxConns int
+	noFast   bool
+
+	mu    sync.Mutex
+	pools map[string]*fastPool
 }
 
 // NewClient builds a Client with a connection pool of maxConns per host (0: 512 idle,
@@ -74,11 +82,48 @@ func NewClient(name string, t provider.Timeouts, maxConns int) *Client {
 		WriteBufferSize:       32 << 10,
 		ReadBufferSize:        32 << 10,
 	}
-	return &Client{Name: name, Timeouts: t, http: &http.Client{Transport: tr}}
+	return &Client{Name: name, Timeouts: t, http: &http.Client{Transport: tr}, maxConns: maxConns,
+		noFast: os.Getenv("HTTP_PROXY") != "" || os.Getenv("http_proxy") != ""}
 }
 
+// UseNetHTTP makes the client send every request through net/http (for comparisons).
+func (c *Client) UseNetHTTP() { c.noFast = true }
+
 // CloseIdleConnections drops pooled connections.
-func (c *Client) CloseIdleConnections() { c.http.CloseIdleConnections() }
+func (c *Client) CloseIdleConnections() {
+	c.http.CloseIdleConnections()
+	c.mu.Lock()
+	pools := make([]*fastPool, 0, len(c.pools))
+	for _, p := range c.pools {
+		pools = append(pools, p)
+	}
+	c.mu.Unlock()
+	for _, p := range pools {
+		p.closeIdle()
+	}
+}
+
+// fastPoolFor returns the fast transport pool for url, or nil when url is not plain http.
+func (c *Client) fastPoolFor(url string) (*fastPool, string) {
+	if c.noFast {
+		return nil, ""
+	}
+	host, pq, ok := splitURL(url)
+	if !ok {
+		return nil, ""
+	}
+	c.mu.Lock()
+	defer c.mu.Unlock()
+	p := c.pools[host]
+	if p == nil {
+		if c.pools == nil {
+			c.pools = map[string]*fastPool{}
+		}
+		p = newFastPool(host, c.Timeouts.Connect, c.maxConns)
+		c.pools[host] = p
+	}
+	return p, pq
+}
 
 // Request is one upstream request.
 type Request struct {
@@ -116,7 +161,9 @@ func (c *Client) newRequest(ctx context.Context, r *Request, stream bool) (*http
 	}
 	req.Header["User-Agent"] = userAgent
 	for _, h := range r.Header {
-		req.Header.Set(h[0], h[1])
+		if validHeader(h[0], h[1]) {
+			req.Header.Set(h[0], h[1])
+		}
 	}
 	return req, nil
 }
@@ -127,14 +174,26 @@ var (
 	userAgent = []string{"muninn"}
 )
 
+func (c *Client) buildError() *api.Error {
+	return &api.Error{Status: 500, Type: api.ErrInternal, Message: c.Name + ": cannot build the upstream request"}
+}
+
+func (c *Client) tooLarge() *api.Error {
+	return &api.Error{Status: 502, Type: api.ErrUpstream, Code: "upstream_response_too_large",
+		Message: c.Name + ": upstream response larger than the limit"}
+}
+
 // Do sends a non-streamed request and reads the 2xx answer into dst. Any failure is an
 // *api.Error.
 func (c *Client) Do(ctx context.Context, r *Request, dst *bytes.Buffer) *api.Error {
+	if p, pq := c.fastPoolFor(r.URL); p != nil {
+		return c.doFast(ctx, p, pq, r, dst)
+	}
 	cctx, cancel := context.WithTimeout(ctx, c.Timeouts.Total)
 	defer cancel()
 	req, err := c.newRequest(cctx, r, false)
 	if err != nil {
-		return &api.Error{Status: 500, Type: api.ErrInternal, Message: c.Name + ": cannot build the upstream request"}
+		return c.buildError()
 	}
 	resp, err := c.http.Do(req)
 	if err != nil {
@@ -142,28 +201,91 @@ func (c *Client) Do(ctx context.Context, r *Request, dst *bytes.Buffer) *api.Err
 	}
 	defer resp.Body.Close()
 	if resp.StatusCode < 200 || resp.StatusCode > 299 {
-		return c.failed(resp, r.Key)
+		return c.failed(resp.StatusCode, resp.Header, resp.Body, r.Key)
 	}
 	if _, err := dst.ReadFrom(io.LimitReader(resp.Body, MaxResponseBytes+1)); err != nil {
 		return Transport(c.Name, ctx, cctx, err, r.Key)
 	}
 	if dst.Len() > MaxResponseBytes {
-		return &api.Error{Status: 502, Type: api.ErrUpstream, Code: "upstream_response_too_large",
-			Message: c.Name + ": upstream response larger than the limit"}
+		return c.tooLarge()
 	}
 	return nil
 }
 
-func (c *Client) failed(resp *http.Response, key string) *api.Error {
+func (c *Client) doFast(ctx context.Context, p *fastPool, pq string, r *Request, dst *bytes.Buffer) *api.Error {
+	if err := ctx.Err(); err != nil {
+		return Transport(c.Name, ctx, ctx, err, r.Key)
+	}
+	now := time.Now()
+	deadline := now.Add(c.Timeouts.Total)
+	if d, ok := ctx.Deadline(); ok && d.Before(deadline) {
+		deadline = d
+	}
+	fc, stop, err := p.roundTrip(ctx, pq, r, false, deadline, minTime(now.Add(c.Timeouts.FirstByte), deadline))
+	if err != nil {
+		return Transport(c.Name, ctx, ctx, err, r.Key)
+	}
+	fc.setReadDeadline(deadline)
+	fc.body.reset(fc.br, fc.hdr.ContentLength())
+	var e *api.Error
+	if status := fc.hdr.StatusCode(); status < 200 || status > 299 {
+		e = c.failed(status, httpHeader(&fc.hdr), &fc.body, r.Key)
+		_, _ = io.CopyN(io.Discard, &fc.body, maxErrorBytes)
+	} else if _, err := dst.ReadFrom(io.LimitReader(&fc.body, MaxResponseBytes+1)); err != nil {
+		e = Transport(c.Name, ctx, ctx, err, r.Key)
+	} else if dst.Len() > MaxResponseBytes {
+		e = c.tooLarge()
+	}
+	if stop() && fc.body.reusable() && !fc.hdr.ConnectionClose() {
+		p.put(fc)
+	} else {
+		p.discard(fc)
+	}
+	return e
+}
+
+func minTime(a, b time.Time) time.Time {
+	if a.Before(b) {
+		return a
+	}
+	return b
+}
+
+// httpHeader copies the headers that error normalisation reads.
+func httpHeader(h interface{ Peek(string) []byte }) http.Header {
+	out := http.Header{}
+	for _, k := range [...]string{"Retry-After", "Retry-After-Ms", "X-Ratelimit-Reset-Requests", "X-Ratelimit-Reset-Tokens", "X-Ratelimit-Reset"} {
+		if v := h.Peek(k); len(v) > 0 {
+			out.Set(k, string(v))
+		}
+	}
+	return out
+}
+
+func (c *Client) failed(status int, h http.Header, body io.Reader, key string) *api.Error {
 	b := GetBuffer()
 	defer PutBuffer(b)
-	_, _ = b.ReadFrom(io.LimitReader(resp.Body, maxErrorBytes))
-	return Normalize(c.Name, resp.StatusCode, resp.Header, b.Bytes(), key)
+	_, _ = b.ReadFrom(io.LimitReader(body, maxErrorBytes))
+	return Normalize(c.Name, status, h, b.Bytes(), key)
+}
+
+// jsonInsteadOfStream is the error of an upstream that answered a streamed request with
+// JSON (an error body or a whole response, neither usable).
+func (c *Client) jsonInsteadOfStream(body io.Reader, key string) *api.Error {
+	b := GetBuffer()
+	_, _ = b.ReadFrom(io.LimitReader(body, maxErrorBytes))
+	msg, _, _ := parseBody(b.Bytes())
+	PutBuffer(b)
+	return &api.Error{Status: 502, Type: api.ErrUpstream, Code: "bad_upstream_response",
+		Message: c.Name + ": upstream answered a streamed request with JSON: " + Scrub(msg, key)}
 }
 
 // Stream sends a streamed request and returns once the upstream answered 2xx. Before
 // then, any failure is an *api.Error (still retryable by the router).
 func (c *Client) Stream(ctx context.Context, r *Request) (*Stream, *api.Error) {
+	if p, pq := c.fastPoolFor(r.URL); p != nil {
+		return c.streamFast(ctx, p, pq, r)
+	}
 	sctx, cancel := context.WithCancelCause(ctx)
 	// Until the first event, the first-byte timeout bounds the wait; then the idle one.
 	timer := time.AfterFunc(c.Timeouts.FirstByte, func() { cancel(ErrIdle) })
@@ -171,7 +293,7 @@ func (c *Client) Stream(ctx context.Context, r *Request) (*Stream, *api.Error) {
 	if err != nil {
 		timer.Stop()
 		cancel(nil)
-		return nil, &api.Error{Status: 500, Type: api.ErrInternal, Message: c.Name + ": cannot build the upstream request"}
+		return nil, c.buildError()
 	}
 	resp, err := c.http.Do(req)
 	if err != nil {
@@ -180,108 +302,49 @@ func (c *Client) Stream(ctx context.Context, r *Request) (*Stream, *api.Error) {
 		cancel(nil)
 		return nil, e
 	}
+	var e *api.Error
 	if resp.StatusCode < 200 || resp.StatusCode > 299 {
-		e := c.failed(resp, r.Key)
+		e = c.failed(resp.StatusCode, resp.Header, resp.Body, r.Key)
+	} else if strings.HasPrefix(resp.Header.Get("Content-Type"), "application/json") {
+		e = c.jsonInsteadOfStream(resp.Body, r.Key)
+	}
+	if e != nil {
 		timer.Stop()
 		resp.Body.Close()
 		cancel(nil)
 		return nil, e
 	}
-	if ct := resp.Header.Get("Content-Type"); strings.HasPrefix(ct, "application/json") {
-		// The upstream ignored "stream": an error body or a whole response, neither usable.
-		b := GetBuffer()
-		_, _ = b.ReadFrom(io.LimitReader(resp.Body, maxErrorBytes))
-		msg, _, _ := parseBody(b.Bytes())
-		PutBuffer(b)
-		timer.Stop()
-		resp.Body.Close()
-		cancel(nil)
-		return nil, &api.Error{Status: 502, Type: api.ErrUpstream, Code: "bad_upstream_response",
-			Message: c.Name + ": upstream answered a streamed request with JSON: " + Scrub(msg, r.Key)}
-	}
 	return &Stream{
 		c: c, parent: ctx, ctx: sctx, cancel: cancel, timer: timer, key: r.Key,
-		body: resp.Body, rd: sse.NewReader(resp.Body, 0), Header: resp.Header,
+		body: resp.Body, rd: sse.NewReader(resp.Body, 0),
 	}, nil
 }
 
-// Stream is an upstream SSE stream with first-event and idle timeouts.
-type Stream struct {
-	c      *Client
-	parent context.Context
-	ctx    context.Context
-	cancel context.CancelCauseFunc
-	timer  *time.Timer
-	key    string
-	body   io.ReadCloser
-	rd     *sse.Reader
-	// Header is the upstream's response header.
-	Header http.Header
-
-	started bool
-	ended   bool // the body was read to its end
-	closed  bool
-}
-
-// Next returns the next event; io.EOF at a clean end of the body. Any other failure is
-// an *api.Error (a mid-line cut is a stream_truncated upstream_error; silence beyond the
-// idle timeout an upstream_timeout).
-func (s *Stream) Next() (sse.Event, error) {
-	if s.closed {
-		return sse.Event{}, io.EOF
+func (c *Client) streamFast(ctx context.Context, p *fastPool, pq string, r *Request) (*Stream, *api.Error) {
+	if err := ctx.Err(); err != nil {
+		return nil, Transport(c.Name, ctx, ctx, err, r.Key)
 	}
-	if s.started {
-		s.timer.Reset(s.c.Timeouts.StreamIdle)
+	first := time.Now().Add(c.Timeouts.FirstByte)
+	fc, stop, err := p.roundTrip(ctx, pq, r, true, first, first)
+	if err != nil {
+		return nil, Transport(c.Name, ctx, ctx, err, r.Key)
 	}
-	s.started = true
-	ev, err := s.rd.Next()
-	if err == nil {
-		return ev, nil
+	fc.body.reset(fc.br, fc.hdr.ContentLength())
+	var e *api.Error
+	if status := fc.hdr.StatusCode(); status < 200 || status > 299 {
+		e = c.failed(status, httpHeader(&fc.hdr), &fc.body, r.Key)
+	} else if bytes.HasPrefix(fc.hdr.ContentType(), []byte("application/json")) {
+		e = c.jsonInsteadOfStream(&fc.body, r.Key)
 	}
-	if err == io.EOF {
-		s.ended = true
-		return ev, io.EOF
+	if e != nil {
+		_, _ = io.CopyN(io.Discard, &fc.body, maxErrorBytes)
+		if stop() && fc.body.reusable() && !fc.hdr.ConnectionClose() {
+			p.put(fc)
+		} else {
+			p.discard(fc)
+		}
+		return nil, e
 	}
-	if err == sse.ErrTruncated && s.ctx.Err() == nil {
-		return ev, Truncated(s.c.Name)
-	}
-	if err == sse.ErrLineTooLong || err == sse.ErrEventTooLarge {
-		return ev, &api.Error{Status: 502, Type: api.ErrUpstream, Code: "bad_upstream_response",
-			Message: s.c.Name + ": " + err.Error()}
-	}
-	return ev, Transport(s.c.Name, s.parent, s.ctx, err, s.key)
-}
-
-// Done marks the stream as finished by its protocol ([DONE], message_stop), so Close
-// can keep the connection for reuse.
-func (s *Stream) Done() {
-	if s.ended || s.closed {
-		return
-	}
-	// Read the little that may follow the terminator (the chunked trailer), bounded in
-	// size and time: a server that keeps the stream open after its terminator costs a
-	// connection, not a stall.
-	s.timer.Reset(min(s.c.Timeouts.StreamIdle, drainWindow))
-	n, err := io.CopyN(io.Discard, s.body, 4<<10)
-	s.ended = n < 4<<10 && err == io.EOF
-}
-
-// drainWindow bounds the wait for the end of a body after the protocol's terminator.
-const drainWindow = 250 * time.Millisecond
-
-// Close releases the stream; the connection is reused only if the body was read to its
-// end. Safe to call more than once.
-func (s *Stream) Close() error {
-	if s.closed {
-		return nil
-	}
-	s.closed = true
-	s.timer.Stop()
-	if !s.ended {
-		s.cancel(context.Canceled)
-	}
-	err := s.body.Close()
-	s.cancel(nil)
-	s.rd.Release()
-	return err
+	return &Stream{c: c, parent: ctx, ctx: ctx, key: r.Key, pool: p, fc: fc, stop: stop,
+		rd: sse.NewReader(&fc.body, 0)}, nil
 }

@@ -1,0 +1,98 @@
+package openai
+
+import (
+	"encoding/json"
+	"reflect"
+	"testing"
+
+	"github.com/muninn-gw/muninn/gateway/api"
+)
+
+var decodeCorpus = []string{
+	`{"id":"c","object":"chat.completion.chunk","created":1,"model":"m","choices":[{"index":0,"delta":{"role":"assistant","content":""},"finish_reason":null}]}`,
+	`{"id":"c","object":"chat.completion.chunk","created":1,"model":"m","system_fingerprint":"fp","service_tier":"default","choices":[{"index":0,"delta":{"content":"hé \"q\""},"logprobs":null,"finish_reason":null}],"obfuscation":"abc"}`,
+	`{"id":"c","choices":[{"index":0,"delta":{"tool_calls":[{"index":0,"id":"call_1","type":"function","function":{"name":"f","arguments":""}}]},"finish_reason":null}]}`,
+	`{"id":"c","choices":[{"index":0,"delta":{"reasoning_content":"think","content":null},"finish_reason":null}]}`,
+	`{"id":"c","choices":[],"usage":{"prompt_tokens":3,"completion_tokens":4,"total_tokens":7,"prompt_tokens_details":{"cached_tokens":1},"completion_tokens_details":{"reasoning_tokens":2}}}`,
+	`{"id":"c","choices":[{"index":0,"delta":{},"finish_reason":"stop"}],"usage":null}`,
+	`{"id":"c","x_groq":{"id":"req"},"choices":[{"index":0,"delta":{"content":"a"}}]}`,
+	`{"id":"c","choices":[{"index":0,"delta":{"content":"a","custom":1}}]}`,
+	`{"id":"c","choices":[{"index":0,"delta":{"content":"a"},"logprobs":{"content":[{"token":"a","logprob":-0.1,"bytes":[97],"top_logprobs":[]}]}}]}`,
+	`{"id":"c"}`,
+	`{"id":"chatcmpl-1","object":"chat.completion","created":2,"model":"gpt","choices":[{"index":0,"message":{"role":"assistant","content":"hi","refusal":null,"annotations":[]},"logprobs":null,"finish_reason":"stop"}],"usage":{"prompt_tokens":1,"completion_tokens":1,"total_tokens":2}}`,
+	`{"id":"r","choices":[{"index":0,"message":{"role":"assistant","content":null,"tool_calls":[{"id":"call_1","type":"function","function":{"name":"f","arguments":"{\"a\":1}"}}]},"finish_reason":"tool_calls"}]}`,
+	`{"id":"r","choices":[{"index":0,"message":{"role":"assistant","tool_calls":[]},"finish_reason":"stop"}]}`,
+	`{"id":"r","choices":[{"index":0,"message":{"role":"assistant","content":[{"type":"text","text":"x"}]},"finish_reason":"stop"}]}`,
+	`{"id":"r","choices":[{"index":0,"message":{"role":"assistant","content":"x","reasoning_content":"r","refusal":"no"},"finish_reason":"stop"}]}`,
+	`{"id":"r","citations":["u"],"choices":[{"index":0,"message":{"role":"assistant","content":"x"}}]}`,
+	`{"id":"esc\u0041","ch\u006fices":[]}`,
+}
+
+// TestFastDecodeMatches proves the fast path decodes exactly like the api types.
+func TestFastDecodeMatches(t *testing.T) {
+	for _, in := range decodeCorpus {
+		checkSameDecode(t, []byte(in))
+	}
+}
+
+func checkSameDecode(t *testing.T, in []byte) {
+	t.Helper()
+	var want api.ChatChunk
+	werr := json.Unmarshal(in, &want)
+	var d chunkDecoder
+	var got api.ChatChunk
+	gerr := d.decode(in, &got)
+	if (werr == nil) != (gerr == nil) {
+		t.Fatalf("chunk %s: errors differ: api %v, fast %v", in, werr, gerr)
+	}
+	if werr == nil && !reflect.DeepEqual(normChunk(got), normChunk(want)) {
+		t.Fatalf("chunk %s:\nfast %+v\napi  %+v", in, got, want)
+	}
+	var wantR api.ChatResponse
+	werr = json.Unmarshal(in, &wantR)
+	gotR, gerr := decodeResponse(in)
+	if (werr == nil) != (gerr == nil) {
+		t.Fatalf("response %s: errors differ: api %v, fast %v", in, werr, gerr)
+	}
+	if werr == nil {
+		a, _ := json.Marshal(gotR)
+		b, _ := json.Marshal(&wantR)
+		if string(a) != string(b) || !reflect.DeepEqual(gotR.Choices, wantR.Choices) {
+			t.Fatalf("response %s:\nfast %s\napi  %s", in, a, b)
+		}
+	}
+}
+
+// normChunk encodes a chunk: the fast path reuses its choices slice, so compare values.
+func normChunk(c api.ChatChunk) string {
+	b, _ := json.Marshal(c)
+	return string(b)
+}
+
+func FuzzFastDecode(f *testing.F) {
+	for _, s := range decodeCorpus {
+		f.Add([]byte(s))
+	}
+	f.Fuzz(func(t *testing.T, in []byte) {
+		checkSameDecode(t, in)
+	})
+}
+
+func BenchmarkDecodeChunk(b *testing.B) {
+	in := []byte(`{"id":"chatcmpl-1","object":"chat.completion.chunk","created":1,"model":"gpt-4o-mini","choices":[{"index":0,"delta":{"content":" word"},"finish_reason":null}],"obfuscation":"xyz"}`)
+	b.Run("api", func(b *testing.B) {
+		b.ReportAllocs()
+		for b.Loop() {
+			var c api.ChatChunk
+			_ = json.Unmarshal(in, &c)
+		}
+	})
+	b.Run("fast", func(b *testing.B) {
+		var d chunkDecoder
+		var c api.ChatChunk
+		b.ReportAllocs()
+		for b.Loop() {
+			_ = d.decode(in, &c)
+		}
+	})
+}

@@ -1,0 +1,138 @@
+// Package vecgen generates reproducible, clustered embedding-like vectors for the
+// vector store benchmarks: uniform noise is the easy case for an ANN index, real
+// sentence embeddings are not.
+//
+// The model: all vectors share a common direction (sentence embeddings are anisotropic:
+// unrelated texts still score about 0.2), belong to one of many topics (0.4 to 0.6 within
+// a topic), and a share of them are close variants of an earlier vector (paraphrases,
+// about 0.9), as prompts reaching a cache are. Queries are paraphrases of stored vectors
+// (similarity 0.8 to 0.97 with their source) or fresh vectors from a topic.
+//
+// Point(i) depends only on the seed and i, so points can be generated in parallel and
+// regenerated instead of stored. Imports only the standard library.
+package vecgen
+
+import (
+	"math"
+	"math/rand/v2"
+)
+
+// Config describes a dataset.
+type Config struct {
+	Dim      int     // dimensions (512 for the built-in embedder)
+	Topics   int     // number of topic centres
+	Seed     uint64  // changes everything
+	Common   float64 // weight of the shared direction
+	Topic    float64 // weight of the topic centre
+	Noise    float64 // weight of the per-point noise
+	DupShare float64 // share of points that are paraphrases of an earlier point
+}
+
+// Default returns a 512-dimension configuration sized for n points.
+func Default(n int) Config {
+	return Config{
+		Dim:      512,
+		Topics:   max(16, n/1000),
+		Seed:     42,
+		Common:   0.45,
+		Topic:    0.75,
+		Noise:    0.75,
+		DupShare: 0.2,
+	}
+}
+
+// Gen generates points and queries.
+type Gen struct {
+	cfg    Config
+	common []float32
+	topics [][]float32
+}
+
+// New builds the generator (topic centres included).
+func New(cfg Config) *Gen {
+	r := rand.New(rand.NewPCG(cfg.Seed, 0x5eed))
+	g := &Gen{cfg: cfg, common: unitGauss(r, cfg.Dim)}
+	g.topics = make([][]float32, cfg.Topics)
+	for i := range g.topics {
+		g.topics[i] = unitGauss(r, cfg.Dim)
+	}
+	return g
+}
+
+// Dim returns the vectors' dimension.
+func (g *Gen) Dim() int { return g.cfg.Dim }
+
+func unitGauss(r *rand.Rand, dim int) []float32 {
+	v := make([]float32, dim)
+	var s float64
+	for i := range v {
+		x := r.NormFloat64()
+		v[i] = float32(x)
+		s += x * x
+	}
+	inv := 1 / math.Sqrt(s)
+	for i := range v {
+		v[i] = float32(float64(v[i]) * inv)
+	}
+	return v
+}
+
+func normalize(v []float32) []float32 {
+	var s float64
+	for _, x := range v {
+		s += float64(x) * float64(x)
+	}
+	inv := 1 / math.Sqrt(s)
+	for i := range v {
+		v[i] = float32(float64(v[i]) * inv)
+	}
+	return v
+}
+
+// perturb returns normalize(v + w*noise) with a fresh unit noise vector: its cosine with
+// v is about 1/sqrt(1+w²).
+func perturb(r *rand.Rand, v []float32, w float64) []float32 {
+	n := unitGauss(r, len(v))
+	out := make([]float32, len(v))
+	for i := range v {
+		out[i] = v[i] + float32(w)*n[i]
+	}
+	return normalize(out)
+}
+
+func (g *Gen) rng(kind, i uint64) *rand.Rand {
+	return rand.New(rand.NewPCG(g.cfg.Seed^kind*0x9e3779b97f4a7c15, i))
+}
+
+// Point returns point i (unit length).
+func (g *Gen) Point(i int) []float32 {
+	r := g.rng(1, uint64(i))
+	if i > 0 && r.Float64() < g.cfg.DupShare {
+		// A paraphrase of an earlier point: cosine about 0.9 with it.
+		src := r.IntN(i)
+		return perturb(r, g.Point(src), 0.45)
+	}
+	return g.base(r)
+}
+
+func (g *Gen) base(r *rand.Rand) []float32 {
+	t := g.topics[r.IntN(len(g.topics))]
+	n := unitGauss(r, g.cfg.Dim)
+	v := make([]float32, g.cfg.Dim)
+	for j := range v {
+		v[j] = float32(g.cfg.Common)*g.common[j] + float32(g.cfg.Topic)*t[j] + float32(g.cfg.Noise)*n[j]
+	}
+	return normalize(v)
+}
+
+// Query returns query j over a dataset of n points: a paraphrase of point Source, with
+// a cosine between about 0.8 and 0.97 to it.
+func (g *Gen) Query(j, n int) (vec []float32, source int) {
+	r := g.rng(2, uint64(j))
+	source = r.IntN(n)
+	w := 0.25 + 0.5*r.Float64()
+	return perturb(r, g.Point(source), w), source
+}
+
+// Unrelated returns query j with no planted match: a fresh point from a random topic.
+func (g *Gen) Unrelated(j int) []float32 { return g.base(g.rng(3, uint64(j))) }
