@@ -2,6 +2,7 @@ package cache
 
 import (
 	"context"
+	"fmt"
 	"os"
 	"path/filepath"
 	"sync"
@@ -581,5 +582,41 @@ func TestEmptyScopeSkipsEmbedding(t *testing.T) {
 	e.lookup(userReq("a", "how to reverse a list"))
 	if e.emb.calls.Load() != before {
 		t.Fatal("scope count not decremented on delete")
+	}
+}
+
+func TestEachMissEmbedsOnce(t *testing.T) {
+	e := newEnv(t, Config{})
+	ctx := context.Background()
+	// Empty scope: no request-path embedding; the store worker embeds in the background.
+	e.fill(t, userReq("a", "How do I reverse a list?"), `{}`)
+	if st := e.c.Stats(); st.EmbedsRequest != 0 || st.EmbedsBackground != 1 {
+		t.Fatalf("empty scope: request %d, background %d", st.EmbedsRequest, st.EmbedsBackground)
+	}
+	// Populated scope: one request-path embedding, reused by the store.
+	e.fill(t, userReq("a", "How do I sort a map by value?"), `{}`)
+	if st := e.c.Stats(); st.EmbedsRequest != 1 || st.EmbedsBackground != 1 {
+		t.Fatalf("populated scope: request %d, background %d", st.EmbedsRequest, st.EmbedsBackground)
+	}
+	// Many stores queued at once are written in batches; every one becomes searchable.
+	var results []*Result
+	for i := range 40 {
+		res := e.c.Lookup(ctx, userReq("b", fmt.Sprintf("question number %d about topic %d", i, i*7)), LookupOptions{})
+		results = append(results, res)
+	}
+	for _, res := range results {
+		if !e.c.Store(res, StoreInput{Response: []byte(`{}`)}) {
+			t.Fatal("store dropped")
+		}
+	}
+	if err := e.c.Flush(ctx); err != nil {
+		t.Fatal(err)
+	}
+	st := e.c.Stats()
+	if got := st.EmbedsRequest + st.EmbedsBackground; got != 2+40 {
+		t.Fatalf("%d embeddings for 42 stored misses", got)
+	}
+	if n := e.store.count(); n != 42 {
+		t.Fatalf("%d vectors, want 42", n)
 	}
 }

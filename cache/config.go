@@ -50,7 +50,9 @@ type Config struct {
 	Guards Guards `json:"guards" yaml:"guards"`
 
 	// StoreQueue bounds pending asynchronous stores; when full, stores are dropped and
-	// counted. StoreWorkers is how many goroutines embed and write them.
+	// counted. StoreWorkers is how many goroutines embed and write them (default:
+	// GOMAXPROCS, so background embedding uses every core); each takes up to 16 queued
+	// stores at once and embeds their prompts in one batch.
 	StoreQueue   int `json:"store_queue" yaml:"store_queue"`
 	StoreWorkers int `json:"store_workers" yaml:"store_workers"`
 	// FlightWait bounds how long a request waits for an identical request already on its
@@ -121,7 +123,7 @@ func (c Config) withDefaults() (Config, error) {
 		c.StoreQueue = DefaultStoreQueue
 	}
 	if c.StoreWorkers == 0 {
-		c.StoreWorkers = 1
+		c.StoreWorkers = runtime.GOMAXPROCS(0)
 	}
 	if c.FlightWait == 0 {
 		c.FlightWait = DefaultFlightWait

@@ -206,6 +206,7 @@ func (c *Cache) semanticLookup(ctx context.Context, res *Result, explain bool) {
 	t0 := time.Now()
 	vecs, err := c.emb.Embed(ctx, []string{res.Keys.Prompt})
 	res.EmbedDuration = time.Since(t0)
+	c.ctr.embedsRequest.Add(1)
 	if err != nil || len(vecs) != 1 {
 		c.ctr.embedErrors.Add(1)
 		c.log.Warn("cache: embed prompt", "err", err)

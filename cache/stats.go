@@ -30,7 +30,12 @@ type Stats struct {
 	Expired       int64 `json:"expired"`
 	Deleted       int64 `json:"deleted"`
 	EmbedErrors   int64 `json:"embed_errors"`
-	SearchErrors  int64 `json:"search_errors"`
+	// EmbedsRequest counts prompts embedded on the request path (to search a scope that
+	// has entries; the store reuses that vector); EmbedsBackground those the store
+	// workers embedded after the response was sent (empty scope, embed-busy, refresh).
+	EmbedsRequest    int64 `json:"embeds_request"`
+	EmbedsBackground int64 `json:"embeds_background"`
+	SearchErrors     int64 `json:"search_errors"`
 
 	// Collapsed counts requests served by waiting for an identical request in flight;
 	// FlightTimeouts those that gave up waiting.
@@ -52,6 +57,7 @@ type counters struct {
 	stores, storesDropped, storeErrors                  atomic.Int64
 	evictions, expired, deleted                         atomic.Int64
 	embedErrors, searchErrors, collapsed, flightTimeout atomic.Int64
+	embedsRequest, embedsBackground                     atomic.Int64
 	savedPrompt, savedCompletion, savedLatencyMs        atomic.Int64
 	guards                                              map[string]*atomic.Int64
 	nearMiss                                            map[string]*atomic.Int64
@@ -89,6 +95,7 @@ func (c *Cache) Stats() Stats {
 		Evictions: c.ctr.evictions.Load(), Expired: c.ctr.expired.Load(),
 		Deleted: c.ctr.deleted.Load(), EmbedErrors: c.ctr.embedErrors.Load(),
 		SearchErrors: c.ctr.searchErrors.Load(), Collapsed: c.ctr.collapsed.Load(),
+		EmbedsRequest: c.ctr.embedsRequest.Load(), EmbedsBackground: c.ctr.embedsBackground.Load(),
 		FlightTimeouts:        c.ctr.flightTimeout.Load(),
 		SavedPromptTokens:     c.ctr.savedPrompt.Load(),
 		SavedCompletionTokens: c.ctr.savedCompletion.Load(),

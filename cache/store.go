@@ -66,15 +66,92 @@ func (c *Cache) Release(res *Result) {
 	c.fl.land(res.Keys.Exact, res.flight)
 }
 
+// storeBatch bounds the jobs one worker takes at once: their prompts are embedded in one
+// forward pass (the built-in model spends about a third less CPU per text in batches)
+// and their vectors upserted together.
+const storeBatch = 16
+
 func (c *Cache) storeWorker() {
 	defer c.workers.Done()
+	batch := make([]storeJob, 0, storeBatch)
 	for j := range c.jobs {
-		c.write(j)
-		c.pending.done()
+		batch = append(batch[:0], j)
+	drain:
+		for len(batch) < storeBatch {
+			select {
+			case j, ok := <-c.jobs:
+				if !ok {
+					break drain
+				}
+				batch = append(batch, j)
+			default:
+				break drain
+			}
+		}
+		c.writeBatch(batch)
+		for range batch {
+			c.pending.done()
+		}
+		clear(batch)
 	}
 }
 
-func (c *Cache) write(j storeJob) {
+// writeBatch writes the exact tier of every job first (waking identical requests), then
+// embeds the prompts that have no vector yet in one call and upserts the vectors.
+func (c *Cache) writeBatch(batch []storeJob) {
+	ctx := context.Background()
+	entries := make([]*Entry, 0, len(batch))
+	vecs := make([][]float32, 0, len(batch))
+	var texts []string
+	var missing []int
+	for _, j := range batch {
+		e := c.writeExact(ctx, j)
+		if e == nil || !e.Semantic {
+			continue
+		}
+		if j.res.vector == nil {
+			texts = append(texts, e.Prompt)
+			missing = append(missing, len(entries))
+		}
+		entries = append(entries, e)
+		vecs = append(vecs, j.res.vector)
+	}
+	if len(entries) == 0 {
+		return
+	}
+	if len(texts) > 0 {
+		got, err := c.emb.Embed(ctx, texts)
+		if err != nil || len(got) != len(texts) {
+			c.ctr.embedErrors.Add(1)
+			c.ctr.storeErrors.Add(int64(len(texts)))
+			c.log.Warn("cache: embed for store", "err", err, "prompts", len(texts))
+		} else {
+			c.ctr.embedsBackground.Add(int64(len(texts)))
+			for i, k := range missing {
+				vecs[k] = got[i]
+			}
+		}
+	}
+	byNS := map[string][]vectorstore.Point{}
+	for i, e := range entries {
+		if vecs[i] == nil {
+			continue
+		}
+		ns := c.Namespace(e.Scope)
+		byNS[ns] = append(byNS[ns], vectorstore.Point{ID: e.ID, Vector: vecs[i], ExpiresAt: e.Expires,
+			Payload: map[string]string{"model": e.Model, "tenant": e.Tenant}})
+	}
+	for ns, pts := range byNS {
+		if err := c.store.Upsert(ctx, ns, pts); err != nil {
+			c.ctr.storeErrors.Add(int64(len(pts)))
+			c.log.Warn("cache: upsert vectors", "err", err, "points", len(pts))
+		}
+	}
+}
+
+// writeExact writes one job's entry to the exact tier and the journal, lands its flight
+// and forgets what it evicted. It returns the entry.
+func (c *Cache) writeExact(ctx context.Context, j storeJob) *Entry {
 	res := j.res
 	ttl := c.cfg.TTL
 	if j.in.TTL > 0 {
@@ -106,32 +183,11 @@ func (c *Cache) write(j storeJob) {
 	}
 	// The exact tier is ready: wake identical requests before the slower embedding.
 	c.fl.land(res.Keys.Exact, res.flight)
-
-	ctx := context.Background()
 	if replaced != nil && replaced.Semantic && replaced.Scope != e.Scope {
 		evicted = append(evicted, replaced)
 	}
 	if err := c.forget(ctx, evicted); err != nil {
 		c.log.Warn("cache: evict", "err", err)
 	}
-	if !e.Semantic {
-		return
-	}
-	vec := res.vector
-	if vec == nil {
-		vecs, err := c.emb.Embed(ctx, []string{e.Prompt})
-		if err != nil || len(vecs) != 1 {
-			c.ctr.embedErrors.Add(1)
-			c.ctr.storeErrors.Add(1)
-			c.log.Warn("cache: embed for store", "err", err)
-			return
-		}
-		vec = vecs[0]
-	}
-	p := vectorstore.Point{ID: e.ID, Vector: vec, ExpiresAt: e.Expires,
-		Payload: map[string]string{"model": e.Model, "tenant": e.Tenant}}
-	if err := c.store.Upsert(ctx, c.Namespace(e.Scope), []vectorstore.Point{p}); err != nil {
-		c.ctr.storeErrors.Add(1)
-		c.log.Warn("cache: upsert vector", "err", err)
-	}
+	return e
 }

@@ -22,6 +22,7 @@ func (s *Server) begin(ctx *fasthttp.RequestCtx, endpoint string) *exchange {
 		}
 	}
 	if s.draining.Load() {
+		s.rejected.draining.Add(1)
 		ctx.SetConnectionClose()
 		writeErr(ctx, errDraining)
 		return nil
@@ -29,10 +30,12 @@ func (s *Server) begin(ctx *fasthttp.RequestCtx, endpoint string) *exchange {
 	tab := s.table.Load()
 	tenant, _, e := s.authenticate(ctx, tab)
 	if e != nil {
+		s.rejected.auth.Add(1)
 		writeErr(ctx, e)
 		return nil
 	}
 	if e := s.gate.enter(); e != nil {
+		s.rejected.overload.Add(1)
 		writeErr(ctx, e)
 		return nil
 	}

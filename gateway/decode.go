@@ -131,8 +131,10 @@ func DecodeChatRequest(body []byte, req *api.ChatRequest, maxTokens, maxN int) *
 	if !utf8.Valid(body) {
 		return errInvalidUTF8
 	}
-	if e := decodeJSON(body, req); e != nil {
-		return e
+	if !fastDecodeChat(body, req) {
+		if e := decodeJSON(body, req); e != nil {
+			return e
+		}
 	}
 	return validateChat(req, maxTokens, maxN)
 }

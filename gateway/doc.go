@@ -7,8 +7,10 @@
 //
 // Files, in request order: server.go (Server, Options, Serve, Shutdown, Reload),
 // routes.go (dispatch, /v1/models, health), auth.go, decode.go (body checks and
-// validation), exchange.go (the pooled per-request state), chat.go, stream.go and
-// assemble.go (SSE out, stream assembly, replay of short-circuit replies), embeddings.go,
+// validation), fastdecode*.go (reflection-free decoding of the common chat request,
+// falling back to encoding/json for anything else), exchange.go (the pooled per-request state), chat.go, stream.go and
+// assemble.go (SSE out, stream assembly, replay of short-circuit replies), chunkjson.go
+// and respjson.go (reflection-free encoders of the common answers), embeddings.go,
 // completions.go, anthropic.go, pipeline.go (hooks), router.go (model resolution),
 // retry.go (attempts, backoff, fallbacks), keys.go (weighted keys, cool-downs),
 // limits.go (per-provider queues, global cap), clientwatch*.go (disconnects), errors.go,

@@ -51,6 +51,15 @@ type Server struct {
 	exchanges sync.Pool
 	// wantsChunks is true when a plugin has a chunk hook.
 	wantsChunks bool
+	rejected    struct{ auth, overload, draining atomic.Int64 }
+}
+
+// Rejections counts requests answered before the plugin pipeline, which plugins (logs,
+// metrics) therefore never see.
+type Rejections struct {
+	Auth     int64 // missing or invalid gateway key
+	Overload int64 // the gateway-wide in-flight cap (limits.max_in_flight)
+	Draining int64 // arrived during shutdown
 }
 
 type requestLimits struct {
@@ -224,6 +233,11 @@ func (s *Server) Config() *Config { return s.cfg.Load() }
 
 // PluginFailures reports, per plugin, how often its hooks failed.
 func (s *Server) PluginFailures() []PluginFailures { return s.pipe.failures() }
+
+// Rejected reports the requests refused before the pipeline, since start.
+func (s *Server) Rejected() Rejections {
+	return Rejections{Auth: s.rejected.auth.Load(), Overload: s.rejected.overload.Load(), Draining: s.rejected.draining.Load()}
+}
 
 // InFlight is the number of requests being served.
 func (s *Server) InFlight() int64 { return s.gate.inFlight.Load() }

@@ -29,8 +29,13 @@ import (
 type Batcher struct {
 	sink  Sink
 	cfg   BatcherConfig
-	queue chan *Record
 	spool *spool.Spool // nil when disabled
+
+	// The queue is a slice behind a mutex rather than a channel: TryAdd is an append under
+	// an uncontended lock, and the flusher is woken once per batch, not once per record.
+	qmu   sync.Mutex
+	queue []*Record
+	wake  chan struct{} // capacity 1: a batch is ready
 
 	closed   atomic.Bool
 	adders   atomic.Int64 // TryAdd calls in flight, so Close drains after the last one
@@ -93,7 +98,8 @@ func NewBatcher(sink Sink, cfg BatcherConfig) (*Batcher, error) {
 	b := &Batcher{
 		sink:    sink,
 		cfg:     cfg,
-		queue:   make(chan *Record, cfg.QueueSize),
+		queue:   make([]*Record, 0, min(cfg.QueueSize, 4*cfg.BatchRows)),
+		wake:    make(chan struct{}, 1),
 		closing: make(chan struct{}),
 		done:    make(chan struct{}),
 	}
@@ -128,13 +134,20 @@ func (b *Batcher) TryAdd(r *Record) bool {
 		b.c.dropped.Add(1)
 		return false
 	}
-	select {
-	case b.queue <- r:
-		b.c.enqueued.Add(1)
-		return true
-	default:
-	}
 	b.c.enqueued.Add(1)
+	b.qmu.Lock()
+	if n := len(b.queue); n < b.cfg.QueueSize {
+		b.queue = append(b.queue, r)
+		b.qmu.Unlock()
+		if n+1 == b.cfg.BatchRows {
+			select {
+			case b.wake <- struct{}{}:
+			default:
+			}
+		}
+		return true
+	}
+	b.qmu.Unlock()
 	if b.spool == nil {
 		b.c.dropped.Add(1)
 		return false
@@ -160,9 +173,12 @@ func (b *Batcher) TryAdd(r *Record) bool {
 
 // Stats returns the counters.
 func (b *Batcher) Stats() BatcherStats {
+	b.qmu.Lock()
+	depth := len(b.queue)
+	b.qmu.Unlock()
 	s := BatcherStats{
-		QueueDepth:    len(b.queue),
-		QueueCapacity: cap(b.queue),
+		QueueDepth:    depth,
+		QueueCapacity: b.cfg.QueueSize,
 		Enqueued:      b.c.enqueued.Load(),
 		Written:       b.c.written.Load(),
 		Spooled:       b.c.spooled.Load(),

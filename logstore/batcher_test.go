@@ -331,3 +331,64 @@ func TestBatcherConfigErrors(t *testing.T) {
 		t.Error("nil sink accepted")
 	}
 }
+
+// TestReplayIsNotStarvedBySteadyLoad keeps the queue busy while the spool holds records:
+// the spool must still drain, because a spooled batch follows every live one.
+func TestReplayIsNotStarvedBySteadyLoad(t *testing.T) {
+	m := logstoretest.NewMemStore()
+	m.Fail(logstore.Retryable(errors.New("down"), 0))
+	cfg := fast(t.TempDir())
+	b, err := logstore.NewBatcher(slowSink{m}, cfg) // slower than the producer: the queue never empties
+	if err != nil {
+		t.Fatal(err)
+	}
+	spooled := records(0, 1000)
+	addAll(t, b, spooled)
+	deadline := time.Now().Add(wait)
+	for b.Stats().Spooled < int64(len(spooled)) && time.Now().Before(deadline) {
+		time.Sleep(time.Millisecond)
+	}
+	m.Fail(nil)
+	stop := make(chan struct{})
+	done := make(chan int)
+	tmpl := records(1000, 1)[0]
+	go func() {
+		n := 0
+		for i := 1000; ; i++ {
+			select {
+			case <-stop:
+				done <- n
+				return
+			default:
+			}
+			r := tmpl
+			r.RequestID = fmt.Sprintf("live-%07d", i)
+			if b.TryAdd(&r) {
+				n++
+			}
+		}
+	}()
+	// Look at the first 40 batches the sink took after it came back: with a spooled
+	// batch after every live one, about half are replays.
+	for all, _ := m.Batches(); all < 40 && time.Now().Before(deadline); all, _ = m.Batches() {
+		time.Sleep(time.Millisecond)
+	}
+	all, replays := m.Batches()
+	close(stop)
+	live := <-done
+	if replays < all/3 {
+		t.Fatalf("%d of the first %d batches were replays: the live load starves the spool", replays, all)
+	}
+	b.Close(context.Background())
+	if got := m.Count(); got != len(spooled)+live {
+		t.Fatalf("stored %d, want %d", got, len(spooled)+live)
+	}
+}
+
+// slowSink takes a millisecond per batch.
+type slowSink struct{ *logstoretest.MemStore }
+
+func (s slowSink) WriteBatch(ctx context.Context, recs []logstore.Record) error {
+	time.Sleep(time.Millisecond)
+	return s.MemStore.WriteBatch(ctx, recs)
+}

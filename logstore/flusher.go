@@ -25,35 +25,48 @@ func (b *Batcher) run() {
 	defer ticker.Stop()
 	ctx := context.Background()
 	for {
-		if b.canReplay() {
-			select {
-			case r := <-b.queue:
-				b.add(ctx, r)
-			case <-ticker.C:
-				b.tick(ctx)
-			case <-b.closing:
-				b.drain()
-				return
-			default:
-				b.replayOne(ctx)
-			}
-			continue
-		}
+		tick := false
 		select {
-		case r := <-b.queue:
-			b.add(ctx, r)
+		case <-b.wake:
 		case <-ticker.C:
-			b.tick(ctx)
+			tick = true
 		case <-b.closing:
 			b.drain()
 			return
 		}
+		b.takeQueue(ctx, tick)
+		if tick {
+			b.tick(ctx)
+		}
+		// Idle time goes to the spool, until the next batch is ready or the interval
+		// elapses (then the partial batch and the fsync are due).
+		until := time.Now().Add(b.cfg.FlushInterval)
+		for b.canReplay() && len(b.wake) == 0 && !b.closed.Load() && time.Now().Before(until) {
+			if !b.replayOne(ctx) {
+				break
+			}
+		}
 	}
 }
 
-func (b *Batcher) add(ctx context.Context, r *Record) {
-	b.buf = append(b.buf, *r)
-	if len(b.buf) >= b.cfg.BatchRows {
+// takeQueue moves the queued records to batches and flushes them: every full batch, and
+// the partial rest when all is set (the interval elapsed, or Close).
+func (b *Batcher) takeQueue(ctx context.Context, all bool) {
+	for {
+		b.qmu.Lock()
+		q := b.queue
+		if len(q) == 0 || (len(q) < b.cfg.BatchRows && !all) {
+			b.qmu.Unlock()
+			return
+		}
+		n := min(len(q), b.cfg.BatchRows)
+		for _, r := range q[:n] {
+			b.buf = append(b.buf, *r)
+		}
+		rest := copy(q, q[n:])
+		clear(q[rest:])
+		b.queue = q[:rest]
+		b.qmu.Unlock()
 		b.flush(ctx)
 	}
 }
@@ -103,7 +116,15 @@ func (b *Batcher) flush(ctx context.Context) {
 	}
 	clear(b.buf)
 	b.buf = b.buf[:0]
+	// Interleave one spooled batch after every live one, so that a steady load that
+	// keeps the queue busy cannot starve the replay.
+	if len(rest) == 0 && b.canReplay() {
+		b.replayOne(ctx)
+	}
 }
+
+// parkChunk is how many records park appends to the spool per call.
+const parkChunk = 256
 
 // park keeps records the sink did not take: in the spool, or in memory without one.
 func (b *Batcher) park(recs []Record) {
@@ -131,7 +152,15 @@ func (b *Batcher) park(recs []Record) {
 	for i := range recs {
 		b.payloads = append(b.payloads, b.enc[offs[i]:offs[i+1]])
 	}
-	n, err := b.spool.Append(b.payloads)
+	// Append in slices, so that a TryAdd spilling to the spool never waits long for the
+	// spool's lock behind one huge write.
+	n := 0
+	var err error
+	for start := 0; start < len(b.payloads) && err == nil; start += parkChunk {
+		var k int
+		k, err = b.spool.Append(b.payloads[start:min(start+parkChunk, len(b.payloads))])
+		n += k
+	}
 	if n > 0 {
 		b.c.spooled.Add(int64(n))
 		b.spooled.Store(true)
@@ -232,20 +261,11 @@ func (b *Batcher) markDown(after time.Duration) {
 // drain runs once Close was called: queue to sink or spool, then replay while possible.
 func (b *Batcher) drain() {
 	ctx := b.closeCtx
-	for {
-		select {
-		case r := <-b.queue:
-			b.add(ctx, r)
-			continue
-		default:
-		}
-		break
-	}
 	if ctx.Err() != nil {
 		b.down = true // no time left: everything goes to the spool
 		b.nextTry = time.Now().Add(time.Hour)
 	}
-	b.flush(ctx)
+	b.takeQueue(ctx, true)
 	if b.spool == nil {
 		if len(b.pending) > 0 {
 			n, _ := b.write(WithReplay(ctx), b.pending)

@@ -110,3 +110,20 @@ func report(b *testing.B, perOp int, bytesPerOp int64) {
 	b.ReportMetric(float64(b.N*perOp)/sec, "records/s")
 	b.ReportMetric(float64(int64(b.N)*bytesPerOp)/sec/1e6, "MB/s")
 }
+
+// BenchmarkTryAdd is the Batcher's share of the request path, with a running flusher.
+func BenchmarkTryAdd(b *testing.B) {
+	sink := logstoretest.NewMemStore()
+	bat, err := logstore.NewBatcher(sink, logstore.BatcherConfig{QueueSize: 1 << 20, BatchRows: 10000, SpoolDir: b.TempDir()})
+	if err != nil {
+		b.Fatal(err)
+	}
+	r := logstoretest.Fixture(1)[0]
+	b.ReportAllocs()
+	for b.Loop() {
+		rec := r
+		bat.TryAdd(&rec)
+	}
+	b.StopTimer()
+	bat.Close(b.Context())
+}

@@ -1,22 +1,3 @@
-// Command loadbench is Muninn's load benchmark. From the repository root:
-//
-//	go run ./bench/loadbench            # the full run, about two minutes
-//	go run ./bench/loadbench -short     # a quick smoke run, a few seconds
-//
-// It builds ./cmd/muninn and ./bench/fakeupstream, starts the fake upstream and the
-// gateway as separate processes on loopback ports, and runs three phases, each first
-// directly against the fake upstream (the baseline) and then through the gateway:
-//
-//  1. fixed rate (open loop; default 2000 req/s for 10 s): latency from the scheduled
-//     send time, so that stalls are not hidden by coordinated omission;
-//  2. closed loop (default 64 connections for 10 s): maximum throughput;
-//  3. streaming (20 SSE chunks; default 500 req/s for 10 s): time to first byte.
-//
-// For each it prints p50/p90/p99/p99.9 latency, the achieved rate, errors, the gateway's
-// CPU seconds (total and per 10k requests) and peak RSS, then the overheads (gateway
-// minus direct) and how they compare with the targets. -json FILE also writes the
-// figures as JSON. The exit status is 1 when the run fails or has errors, not when a
-// target is missed (the machine may be busy).
 package main
 
 import (
@@ -40,7 +21,12 @@ func main() {
 	fs := newFlags(&o, o)
 	_ = fs.Parse(os.Args[1:])
 	phases := fs.Lookup("phases").Value.String()
-	o.Phases = strings.Split(phases, ",")
+	o.Phases = nil
+	for _, p := range strings.Split(phases, ",") {
+		if p = strings.TrimSpace(p); p != "" {
+			o.Phases = append(o.Phases, p)
+		}
+	}
 	o.Log = os.Stderr
 
 	ctx, stop := signal.NotifyContext(context.Background(), os.Interrupt, syscall.SIGTERM)

@@ -7,6 +7,8 @@
 //     English), pure Go, weights inside the binary; also a CoverageChecker.
 //   - remote: any OpenAI-compatible POST /v1/embeddings endpoint (OpenAI
 //     text-embedding-3-*, Ollama, vLLM, text-embeddings-inference).
+//   - embedtest: the conformance suite both pass, which is what makes them
+//     interchangeable.
 //
 // Contracts (on the types): Embed returns one L2-normalised vector of Dim() floats per
 // input text, in input order, or an error and no vectors; Model() names the vector space,

@@ -16,6 +16,7 @@ import (
 	"time"
 
 	"github.com/muninn-gw/muninn/gateway"
+	"github.com/muninn-gw/muninn/gateway/provider/providertest"
 )
 
 func lookup(m map[string]string) gateway.LookupFunc {
@@ -90,11 +91,14 @@ func TestBinary(t *testing.T) {
 	if out, err := exec.Command(bin, "-version").Output(); err != nil || !strings.HasPrefix(string(out), "muninn ") {
 		t.Fatalf("-version: %q %v", out, err)
 	}
+	up := providertest.New(t)
 	cfgPath := filepath.Join(dir, "muninn.yaml")
-	if err := os.WriteFile(cfgPath, []byte("listen: 127.0.0.1:0\ndrain_timeout: 5s\n"), 0o600); err != nil {
+	cfgText := "listen: 127.0.0.1:0\ndrain_timeout: 5s\nproviders:\n  local:\n    type: openai\n    base_url: " + up.URL() + "/v1\n    keys: [{value: env.MUNINN_TEST_UPSTREAM_KEY}]\naliases: {fast: local/m1}\n"
+	if err := os.WriteFile(cfgPath, []byte(cfgText), 0o600); err != nil {
 		t.Fatal(err)
 	}
 	cmd := exec.Command(bin, "-config", cfgPath)
+	cmd.Env = append(os.Environ(), "MUNINN_TEST_UPSTREAM_KEY=sk-upstream-test")
 	stdout, _ := cmd.StdoutPipe()
 	stderr, _ := cmd.StderrPipe()
 	if err := cmd.Start(); err != nil {
@@ -130,6 +134,20 @@ func TestBinary(t *testing.T) {
 	}
 	if get("/readyz") != 200 || get("/version") != 200 {
 		t.Fatal("not ready")
+	}
+	// A chat request through the binary to the fake upstream, by alias.
+	resp, err := http.Post(base+"/v1/chat/completions", "application/json",
+		strings.NewReader(`{"model":"fast","messages":[{"role":"user","content":"hello binary"}]}`))
+	if err != nil {
+		t.Fatal(err)
+	}
+	body, _ := io.ReadAll(resp.Body)
+	resp.Body.Close()
+	if resp.StatusCode != 200 || !strings.Contains(string(body), "echo: hello binary") {
+		t.Fatalf("chat through the binary: %d %s", resp.StatusCode, body)
+	}
+	if last, _ := up.LastRequest(); last.Header.Get("Authorization") != "Bearer sk-upstream-test" {
+		t.Errorf("upstream auth %q", last.Header.Get("Authorization"))
 	}
 	waitLog := func(substr string) {
 		t.Helper()

@@ -192,6 +192,9 @@ func TestOverload(t *testing.T) {
 	if e := r.apiError(t); r.status != 503 || e.Type != api.ErrOverloaded {
 		t.Errorf("global cap: %d %+v", r.status, e)
 	}
+	if rej := gw2.Server.Rejected(); rej.Overload != 1 {
+		t.Errorf("rejections %+v", rej)
+	}
 	close(gate2)
 	decodeChat(t, <-first)
 }

@@ -82,7 +82,6 @@ func TestOutageUnderSteadyLoad(t *testing.T) {
 	store := openTemp(t, srv.Addr())
 	defer store.Close()
 	cfg := quietConfig(t.TempDir())
-	cfg.Logger = slog.New(slog.NewTextHandler(t.Output(), nil))
 	b, err := logstore.NewBatcher(store, cfg)
 	if err != nil {
 		t.Fatal(err)
@@ -92,7 +91,7 @@ func TestOutageUnderSteadyLoad(t *testing.T) {
 	stop := make(chan struct{})
 	var wg sync.WaitGroup
 	wg.Add(1)
-	go func() { // steady load: ~10 records per millisecond
+	go func() { // steady load: about 2 records per millisecond, below the sink's capacity
 		defer wg.Done()
 		for i := 0; ; i++ {
 			select {
@@ -106,32 +105,27 @@ func TestOutageUnderSteadyLoad(t *testing.T) {
 				return
 			}
 			added.Add(1)
-			if i%10 == 9 {
+			if i%2 == 1 {
 				time.Sleep(time.Millisecond)
 			}
 		}
 	}()
 	phase := time.Now()
-	logPhase := func(name string) { t.Logf("%s after %v: %+v", name, time.Since(phase).Round(time.Millisecond), b.Stats()); phase = time.Now() }
-	waitFor(t, "records written before the outage", func() bool { return b.Stats().Written >= 1000 })
+	logPhase := func(name string) {
+		t.Logf("%s after %v: %+v", name, time.Since(phase).Round(time.Millisecond), b.Stats())
+		phase = time.Now()
+	}
+	waitFor(t, "records written before the outage", func() bool { return b.Stats().Written >= 500 })
 	logPhase("written")
 	srv.Stop()
-	waitFor(t, "records spooled during the outage", func() bool { return b.Stats().Spooled >= 1500 })
+	waitFor(t, "records spooled during the outage", func() bool { return b.Stats().Spooled >= 500 })
 	logPhase("spooled")
 	srv.Restart()
 	logPhase("restarted")
-	last := time.Now()
-	waitFor(t, "replay after the restart", func() bool {
-		st := b.Stats()
-		if time.Since(last) > 3*time.Second {
-			t.Logf("DEBUG %+v", st)
-			last = time.Now()
-		}
-		return st.Replayed >= 1500 && !st.SinkDown
-	})
+	waitFor(t, "replay after the restart", func() bool { st := b.Stats(); return st.Replayed >= 500 && !st.SinkDown })
 	logPhase("replayed")
 	w := b.Stats().Written
-	waitFor(t, "records written after the restart", func() bool { return b.Stats().Written >= w+1000 })
+	waitFor(t, "records written after the restart", func() bool { return b.Stats().Written >= w+500 })
 	logPhase("written again")
 	close(stop)
 	wg.Wait()

@@ -101,8 +101,10 @@ func (x *index) greedy(q []float32, ep cand, l int, s *scratch) cand {
 type acceptFunc func(i uint32) bool
 
 // searchLayer is the HNSW beam search on level l. It leaves the best ef accepted slots
-// in s.res (worst on top).
-func (x *index) searchLayer(q []float32, ep cand, ef, l int, s *scratch, accept acceptFunc) {
+// in s.res (worst on top). While fewer than ef slots are accepted (a selective filter,
+// many expired points) the search keeps widening; budget, when positive, caps the
+// slots it scores so such a query cannot turn into a slow walk of the whole graph.
+func (x *index) searchLayer(q []float32, ep cand, ef, l int, s *scratch, accept acceptFunc, budget int) {
 	s.front = s.front[:0]
 	s.res = s.res[:0]
 	s.visited[ep.id] = s.gen
@@ -121,6 +123,9 @@ func (x *index) searchLayer(q []float32, ep cand, ef, l int, s *scratch, accept 
 				continue
 			}
 			s.visited[nb] = s.gen
+			if budget--; budget == 0 {
+				return
+			}
 			nc := cand{x.score(q, nb), nb}
 			if len(s.res) < ef || better(nc, s.res[0]) {
 				s.front.push(nc)
@@ -164,7 +169,7 @@ func (x *index) link(i uint32, q []float32, s *scratch) {
 			clear(s.visited)
 			s.gen = 1
 		}
-		x.searchLayer(q, cur, x.efC, l, s, live)
+		x.searchLayer(q, cur, x.efC, l, s, live, 0)
 		// Results sorted best first; the best is the next level's entry.
 		s.sel = s.sel[:0]
 		for len(s.res) > 0 {

@@ -263,3 +263,40 @@ func TestConcurrentWritersReadersAndDeletes(t *testing.T) {
 		}
 	}
 }
+
+func TestFilteredGraphSearch(t *testing.T) {
+	// 3000 points through the graph (no exact fallback at this size); the filter lets
+	// one point in 50 through.
+	s := open(t, memory.Config{ExactThreshold: 100, M: 8, EfConstruction: 40})
+	defer s.Close()
+	ctx := context.Background()
+	const n, dim = 3000, 16
+	var pts []vectorstore.Point
+	for i := 0; i < n; i++ {
+		pts = append(pts, vectorstore.Point{ID: pid(i), Vector: vec(i, dim), Payload: map[string]string{"tenant": fmt.Sprint(i % 50)}})
+	}
+	if err := s.Upsert(ctx, "ns", pts); err != nil {
+		t.Fatal(err)
+	}
+	misses := 0
+	for i := 7; i < n; i += 50 * 3 {
+		m, err := s.Search(ctx, "ns", vec(i, dim), 5, vectorstore.Filter{"tenant": "7"})
+		if err != nil {
+			t.Fatal(err)
+		}
+		if len(m) != 5 {
+			t.Fatalf("filtered search returned %d matches, want 5", len(m))
+		}
+		for _, x := range m {
+			if x.Payload["tenant"] != "7" {
+				t.Fatalf("match %s with tenant %q passed the filter", x.ID, x.Payload["tenant"])
+			}
+		}
+		if m[0].ID != pid(i) {
+			misses++
+		}
+	}
+	if misses > 1 {
+		t.Fatalf("%d filtered self-searches missed", misses)
+	}
+}

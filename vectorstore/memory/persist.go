@@ -31,7 +31,8 @@ type dirFiles struct {
 	snaps, wals []uint64
 }
 
-func listDir(dir string) (dirFiles, error) {
+// listDir lists the data files; at open (cleanTmp) it also removes unfinished snapshots.
+func listDir(dir string, cleanTmp bool) (dirFiles, error) {
 	ents, err := os.ReadDir(dir)
 	if err != nil {
 		return dirFiles{}, fmt.Errorf("read data directory: %w", err)
@@ -41,7 +42,9 @@ func listDir(dir string) (dirFiles, error) {
 		name := e.Name()
 		switch {
 		case strings.HasSuffix(name, ".tmp"):
-			_ = os.Remove(filepath.Join(dir, name)) // an unfinished snapshot
+			if cleanTmp {
+				_ = os.Remove(filepath.Join(dir, name)) // an unfinished snapshot
+			}
 		case strings.HasPrefix(name, "snap-") && strings.HasSuffix(name, ".dat"):
 			if n, err := strconv.ParseUint(name[5:len(name)-4], 10, 64); err == nil {
 				f.snaps = append(f.snaps, n)
@@ -63,7 +66,7 @@ func (s *Store) openDir() error {
 	if err := os.MkdirAll(dir, 0o755); err != nil {
 		return fmt.Errorf("create data directory: %w", err)
 	}
-	files, err := listDir(dir)
+	files, err := listDir(dir, true)
 	if err != nil {
 		return err
 	}
@@ -112,6 +115,7 @@ func (s *Store) openDir() error {
 	for _, x := range s.snapshotNamespaces() {
 		s.maybeReclaim(x)
 	}
+	s.enforceLimits() // the limits may have been lowered since the data was written
 	s.bg.Add(1)
 	go s.flushLoop(time.Duration(s.cfg.FlushInterval))
 	return nil
@@ -298,8 +302,10 @@ func (s *Store) flushLoop(every time.Duration) {
 	}
 }
 
-// compact writes a snapshot of every live point and removes the files it replaces.
+// compact writes a snapshot of every namespace and removes the files it replaces.
 func (s *Store) compact() error {
+	s.compactMu.Lock()
+	defer s.compactMu.Unlock()
 	seq, err := s.log.rotate()
 	if err != nil {
 		return err
@@ -344,7 +350,7 @@ func (s *Store) compact() error {
 		_ = os.Remove(tmp)
 		return fmt.Errorf("write snapshot: %w", err)
 	}
-	files, err := listDir(dir)
+	files, err := listDir(dir, false)
 	if err != nil {
 		return err
 	}

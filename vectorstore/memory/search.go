@@ -78,6 +78,9 @@ func (x *index) scan(q []float32, k int, s *scratch, accept acceptFunc) []cand {
 	return drain(&s.res)
 }
 
+// searchBudget is the least number of slots a graph search may score (see searchLayer).
+const searchBudget = 20000
+
 // graphSearch descends the HNSW levels and returns the best k accepted slots.
 func (x *index) graphSearch(q []float32, k, ef int, s *scratch, accept acceptFunc) []cand {
 	ep, top := x.entry()
@@ -88,7 +91,7 @@ func (x *index) graphSearch(q []float32, k, ef int, s *scratch, accept acceptFun
 	for l := top; l > 0; l-- {
 		cur = x.greedy(q, cur, l, s)
 	}
-	x.searchLayer(q, cur, ef, 0, s, accept)
+	x.searchLayer(q, cur, ef, 0, s, accept, max(searchBudget, 100*ef))
 	for len(s.res) > k {
 		s.res.pop()
 	}

@@ -44,7 +44,8 @@ type Store struct {
 	stop chan struct{}
 	bg   sync.WaitGroup
 
-	evictMu sync.Mutex
+	evictMu   sync.Mutex
+	compactMu sync.Mutex
 }
 
 // New opens a store: it creates or recovers cfg.Dir when set and starts the background

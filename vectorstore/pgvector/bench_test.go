@@ -159,3 +159,44 @@ func BenchmarkSearch(b *testing.B) {
 		}
 	}
 }
+
+// BenchmarkRoundTrip isolates the backend's per-call cost on a 16-point namespace.
+func BenchmarkRoundTrip(b *testing.B) {
+	defer func() {
+		for _, c := range benchCleanups {
+			c()
+		}
+		benchCleanups = nil
+	}()
+	for _, be := range benchBackends {
+		b.Run(be.name, func(b *testing.B) {
+			st := be.open(b)
+			defer st.Close()
+			vecs := benchVecs(5, 16)
+			pts := make([]vectorstore.Point, len(vecs))
+			for i, v := range vecs {
+				pts[i] = vectorstore.Point{ID: fmt.Sprintf("r%02d", i), Vector: v, Payload: map[string]string{"tenant": "t1"}}
+			}
+			ctx := context.Background()
+			if err := st.Upsert(ctx, "roundtrip", pts); err != nil {
+				b.Fatal(err)
+			}
+			b.Run("search", func(b *testing.B) {
+				b.ReportAllocs()
+				for i := 0; i < b.N; i++ {
+					if _, err := st.Search(ctx, "roundtrip", vecs[i%len(vecs)], 10, vectorstore.Filter{"tenant": "t1"}); err != nil {
+						b.Fatal(err)
+					}
+				}
+			})
+			b.Run("upsert1", func(b *testing.B) {
+				b.ReportAllocs()
+				for i := 0; i < b.N; i++ {
+					if err := st.Upsert(ctx, "roundtrip", pts[i%len(pts):i%len(pts)+1]); err != nil {
+						b.Fatal(err)
+					}
+				}
+			})
+		})
+	}
+}

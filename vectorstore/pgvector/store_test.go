@@ -412,3 +412,21 @@ func TestReplicaProcess(t *testing.T) {
 		t.Fatal(err)
 	}
 }
+
+func TestErrorsDoNotRevealPassword(t *testing.T) {
+	const pw = "s3cr3t-pw-do-not-print"
+	for _, url := range []string{
+		"postgres://muninn:" + pw + "@127.0.0.1:1/db?sslmode=disable&connect_timeout=2", // nothing listens there
+		"postgres://muninn:" + pw + "@127.0.0.1:notaport/db",                            // malformed
+		"postgres://muninn:" + pw + "@127.0.0.1:1/db?sslmode=bogus",                     // bad option
+	} {
+		raw, _ := json.Marshal(map[string]any{"url": url, "timeout": "3s"})
+		_, err := vectorstore.Open(tctx(t), "pgvector", raw)
+		if err == nil {
+			t.Fatalf("open %s succeeded", strings.ReplaceAll(url, pw, "***"))
+		}
+		if strings.Contains(err.Error(), pw) {
+			t.Fatalf("error reveals the password: %v", err)
+		}
+	}
+}

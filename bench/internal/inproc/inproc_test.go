@@ -5,6 +5,7 @@ import (
 	"io"
 	"log/slog"
 	"net"
+	"syscall"
 	"testing"
 
 	"github.com/muninn-gw/muninn/gateway"
@@ -48,6 +49,11 @@ func run(b *testing.B, addr string, payload []byte, isStream bool) {
 	defer hc.CloseIdleConnections()
 	b.ReportAllocs()
 	b.SetParallelism(16)
+	cpu0 := cpuTime()
+	defer func() {
+		// Wall time per op depends on what else the machine runs; CPU time much less.
+		b.ReportMetric(float64(cpuTime()-cpu0)/float64(b.N), "cpu-ns/op")
+	}()
 	b.RunParallel(func(pb *testing.PB) {
 		req, resp := fasthttp.AcquireRequest(), fasthttp.AcquireResponse()
 		defer fasthttp.ReleaseRequest(req)
@@ -67,6 +73,15 @@ func run(b *testing.B, addr string, payload []byte, isStream bool) {
 			}
 		}
 	})
+}
+
+// cpuTime is the process's user + system CPU time in nanoseconds.
+func cpuTime() int64 {
+	var ru syscall.Rusage
+	if syscall.Getrusage(syscall.RUSAGE_SELF, &ru) != nil {
+		return 0
+	}
+	return ru.Utime.Nano() + ru.Stime.Nano()
 }
 
 // BenchmarkChat is one non-streaming chat completion per op, 16 goroutines per CPU in

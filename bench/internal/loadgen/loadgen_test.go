@@ -144,3 +144,23 @@ func TestCanceledRunStops(t *testing.T) {
 		t.Fatalf("canceled run sent %d requests", r.Requests)
 	}
 }
+
+// TestTTFBIsTheFirstByte checks that TTFB is taken at the first event, not at the end:
+// the upstream sleeps before each of its 7 events, so every stream's end comes at least
+// 6 delays after its first byte, and so do the quantiles.
+func TestTTFBIsTheFirstByte(t *testing.T) {
+	const delay = 5 * time.Millisecond
+	s := providertest.New(t)
+	s.SetRecording(false)
+	s.SetDefault(&providertest.Step{ChunkDelay: delay}) // built-in answer, slowed down
+	r, err := FixedRate(context.Background(), target(s, true), 40, 100*time.Millisecond, 4)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if r.Errors != 0 || r.TTFB.Count() != 4 {
+		t.Fatalf("errors %d (%s), TTFB count %d", r.Errors, r.ErrorSummary(), r.TTFB.Count())
+	}
+	if gap := r.Latency.Quantile(0.5) - r.TTFB.Quantile(0.5); gap < 6*delay*99/100 {
+		t.Fatalf("end - first byte at p50 = %v, want >= %v", gap, 6*delay)
+	}
+}

@@ -29,11 +29,13 @@ type Check struct {
 
 // Overheads are the gateway-minus-direct figures of a phase.
 type Overheads struct {
-	P50, P99   time.Duration // latency
-	TTFB50     time.Duration // streams: TTFB p50
-	TTFB99     time.Duration
-	RateRatio  float64 // gateway rate / direct rate
-	HasStreams bool
+	P50, P99 time.Duration // latency
+	// SendP50 and SendP99 compare latency from the actual send (open-loop phases).
+	SendP50, SendP99 time.Duration
+	TTFB50           time.Duration // streams: TTFB p50
+	TTFB99           time.Duration
+	RateRatio        float64 // gateway rate / direct rate
+	HasStreams       bool
 }
 
 // Overheads computes the phase's gateway-minus-direct figures.
@@ -45,6 +47,10 @@ func (p *Phase) Overheads() Overheads {
 	d, g := p.Direct.Latency, p.Gateway.Latency
 	o.P50 = g.Quantile(0.5) - d.Quantile(0.5)
 	o.P99 = g.Quantile(0.99) - d.Quantile(0.99)
+	if p.Direct.Service != nil && p.Gateway.Service != nil {
+		o.SendP50 = p.Gateway.Service.Quantile(0.5) - p.Direct.Service.Quantile(0.5)
+		o.SendP99 = p.Gateway.Service.Quantile(0.99) - p.Direct.Service.Quantile(0.99)
+	}
 	if dr := p.Direct.Rate(); dr > 0 {
 		o.RateRatio = p.Gateway.Rate() / dr
 	}
@@ -111,11 +117,11 @@ func (r *Report) Print(w io.Writer) {
 		p := &r.Phases[i]
 		fmt.Fprintf(w, "\n== %s\n", p.Title)
 		tw := tabwriter.NewWriter(w, 0, 0, 2, ' ', tabwriter.AlignRight)
-		fmt.Fprintf(tw, "target\trequests\terrors\treq/s\tsender late p99 ms\tproc CPU s\tCPU s/10k req\tload-gen CPU s\t\n")
+		fmt.Fprintf(tw, "target\trequests\terrors\treq/s\tsender late p50/p99 ms\tproc CPU s\tCPU s/10k req\tload-gen CPU s\t\n")
 		for _, s := range []*Side{&p.Direct, &p.Gateway} {
 			late := "-"
 			if p.Name != PhaseClosed {
-				late = dur(s.Lateness.Quantile(0.99))
+				late = dur(s.Lateness.Quantile(0.5)) + " / " + dur(s.Lateness.Quantile(0.99))
 			}
 			fmt.Fprintf(tw, "%s\t%d\t%d\t%.0f\t%s\t%.2f\t%.3f\t%.2f\t\n", s.Target, s.Requests, s.Errors, s.Rate(), late,
 				s.CPU.Seconds(), s.CPUPer10k(), s.LoadCPU.Seconds())
@@ -148,6 +154,9 @@ func (r *Report) Print(w io.Writer) {
 			fmt.Fprintf(w, "; TTFB p50 %s, p99 %s", ms(ov.TTFB50), ms(ov.TTFB99))
 		}
 		fmt.Fprintln(w)
+		if p.Name != PhaseClosed {
+			fmt.Fprintf(w, "overhead from the actual send: p50 %s, p99 %s\n", ms(ov.SendP50), ms(ov.SendP99))
+		}
 	}
 	fmt.Fprintf(w, "\n== targets\n")
 	tw := tabwriter.NewWriter(w, 0, 0, 2, ' ', 0)
@@ -185,6 +194,8 @@ type PhaseSummary struct {
 	OverheadP50   float64     `json:"overhead_p50_ms"`
 	OverheadP99   float64     `json:"overhead_p99_ms"`
 	RateRatio     float64     `json:"gateway_rate_ratio"`
+	SendP50       float64     `json:"overhead_from_send_p50_ms,omitempty"`
+	SendP99       float64     `json:"overhead_from_send_p99_ms,omitempty"`
 	TTFBOverhead  float64     `json:"ttfb_overhead_p50_ms,omitempty"`
 	TTFBOverhead9 float64     `json:"ttfb_overhead_p99_ms,omitempty"`
 }
@@ -196,6 +207,7 @@ type SideSummary struct {
 	ErrorKind map[string]uint64 `json:"error_kinds,omitempty"`
 	Rate      float64           `json:"rate"`
 	Latency   Quantiles         `json:"latency_ms"`
+	Lateness  Quantiles         `json:"sender_lateness_ms"`
 	Service   Quantiles         `json:"latency_from_send_ms"`
 	TTFB      *Quantiles        `json:"ttfb_ms,omitempty"`
 	CPU       float64           `json:"cpu_s"`
@@ -216,7 +228,7 @@ func quantiles(h *hist.Histogram) Quantiles {
 
 func sideSummary(s *Side) SideSummary {
 	out := SideSummary{Requests: s.Requests, Errors: s.Errors, ErrorKind: s.ErrorKinds, Rate: s.Rate(),
-		Latency: quantiles(s.Latency), Service: quantiles(s.Service), CPU: s.CPU.Seconds(), CPUPer10k: s.CPUPer10k(),
+		Latency: quantiles(s.Latency), Service: quantiles(s.Service), Lateness: quantiles(s.Lateness), CPU: s.CPU.Seconds(), CPUPer10k: s.CPUPer10k(),
 		PeakRSSMB: float64(s.PeakRSS) / (1 << 20), LoadCPU: s.LoadCPU.Seconds()}
 	if s.TTFB != nil {
 		q := quantiles(s.TTFB)
@@ -236,6 +248,7 @@ func (r *Report) Summary() Summary {
 		s.Phases = append(s.Phases, PhaseSummary{Name: p.Name, Title: p.Title,
 			Direct: sideSummary(&p.Direct), Gateway: sideSummary(&p.Gateway),
 			OverheadP50: float64(ov.P50) / 1e6, OverheadP99: float64(ov.P99) / 1e6, RateRatio: ov.RateRatio,
+			SendP50: float64(ov.SendP50) / 1e6, SendP99: float64(ov.SendP99) / 1e6,
 			TTFBOverhead: float64(ov.TTFB50) / 1e6, TTFBOverhead9: float64(ov.TTFB99) / 1e6})
 	}
 	return s

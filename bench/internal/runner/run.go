@@ -75,7 +75,7 @@ func Defaults() Options {
 		StreamRate:     500,
 		StreamDuration: 10 * time.Second,
 		Warmup:         time.Second,
-		Rounds:         5,
+		Rounds:         10,
 	}
 }
 

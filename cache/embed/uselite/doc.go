@@ -1,8 +1,9 @@
 // Package uselite is Muninn's built-in offline sentence encoder, served as the model
 // "muninn/use-lite": Universal Sentence Encoder Lite (a 2-layer transformer, 7 M
 // parameters, 8,000-piece English SentencePiece vocabulary, 128-token window, 512-d unit
-// vectors), run in pure Go from weights embedded in the binary (assets/model.bin, 14 MB,
-// Apache-2.0, see assets/NOTICE). No cgo, no downloads, no extra server.
+// vectors), run by Go code from weights embedded in the binary (assets/model.bin, 14 MB,
+// Apache-2.0, see assets/NOTICE). No cgo, no downloads, no extra server; the matrix
+// kernel is Go assembly on amd64 (AVX2+FMA) with a portable Go fallback.
 //
 //	e, err := uselite.Default() // loads once, ~0.1 s, ~40 MB resident
 //	vecs, err := e.Embed(ctx, []string{"How do I reset my password?"})

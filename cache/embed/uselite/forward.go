@@ -29,8 +29,7 @@ func grow(s []float32, n int) []float32 {
 	if cap(s) < n {
 		return make([]float32, n)
 	}
-	s = s[:n]
-	return s
+	return s[:n]
 }
 
 // forward computes one unit vector per segment of s.ids into out (len(s.segs) slices of Dim).

@@ -4,6 +4,8 @@ import (
 	"context"
 	"strings"
 	"sync"
+	"time"
+	"unsafe"
 
 	"github.com/muninn-gw/muninn/gateway"
 	"github.com/muninn-gw/muninn/logstore"
@@ -96,47 +98,65 @@ type headerSource interface {
 	VisitHeaders(fn func(name, value string))
 }
 
-// fill copies everything the record needs out of c (and its headers, from h).
+// fill copies everything the record needs out of c (and its headers, from h). Strings
+// are copied into one arena allocation per record rather than one allocation each.
 func (p *Plugin) fill(r *logstore.Record, c *gateway.Call, h headerSource) {
-	r.RequestID = strings.Clone(c.ID)
+	user, session, tags := h.Header(HeaderUser), h.Header(HeaderSession), h.Header(HeaderTags)
+	var a arena
+	size := len(c.ID) + len(c.Endpoint) + len(c.Tenant) + len(user) + len(session) + len(tags) +
+		len(c.Provider) + len(c.RequestedModel) + len(c.Model) + len(c.KeyName) +
+		len(c.Cache.Status) + len(c.Cache.EntryID) + 48 // trace and span ids
+	if c.Err != nil {
+		size += len(c.Err.Type) + len(c.Err.Message)
+	}
+	for i := range c.Attempts {
+		at := &c.Attempts[i]
+		size += len(at.Provider) + len(at.Model) + len(at.KeyName) + len(at.ErrorType)
+	}
+	a.b = make([]byte, 0, size+64) // room for a few metadata headers
+
+	r.RequestID = a.clone(c.ID)
 	r.TimeMs = c.Start.UnixMilli()
+	if c.Start.IsZero() {
+		r.TimeMs = time.Now().UnixMilli() // a call the gateway never stamped still gets a sane time
+	}
 	r.Duration, r.TTFB = c.Duration, c.FirstByte
-	r.Endpoint = c.Endpoint // one of the gateway's constants
-	r.Tenant = strings.Clone(c.Tenant)
-	r.User = strings.Clone(h.Header(HeaderUser))
-	r.Session = strings.Clone(h.Header(HeaderSession))
-	if tags := h.Header(HeaderTags); tags != "" {
-		r.Tags = splitTags(tags)
+	r.Endpoint = a.clone(c.Endpoint)
+	r.Tenant = a.clone(c.Tenant)
+	r.User, r.Session = a.clone(user), a.clone(session)
+	if tags != "" {
+		r.Tags = splitTags(&a, tags)
 	}
 	h.VisitHeaders(func(name, value string) {
 		if len(name) <= len(HeaderMetadataPrefix) || !strings.EqualFold(name[:len(HeaderMetadataPrefix)], HeaderMetadataPrefix) {
 			return
 		}
-		key := strings.ToLower(name[len(HeaderMetadataPrefix):])
+		key := strings.ToLower(name[len(HeaderMetadataPrefix):]) // a new string
 		if r.Metadata == nil {
 			r.Metadata = make(map[string]string, 4)
 		}
 		if p.redactMetadata[key] {
 			value = "[REDACTED]"
 		}
-		r.Metadata[key] = strings.Clone(value)
+		r.Metadata[key] = a.clone(value)
 	})
-	r.Provider = strings.Clone(c.Provider)
-	r.RequestedModel = strings.Clone(c.RequestedModel)
-	r.Model = strings.Clone(c.Model)
-	r.KeyName = strings.Clone(c.KeyName)
+	r.Provider = a.clone(c.Provider)
+	r.RequestedModel = a.clone(c.RequestedModel)
+	r.Model = a.clone(c.Model)
+	r.KeyName = a.clone(c.KeyName)
 	r.Status = c.Status
 	if c.Err != nil {
-		r.ErrorType = c.Err.Type
-		r.ErrorMessage = strings.Clone(c.Err.Message)
+		r.ErrorType = a.clone(c.Err.Type)
+		r.ErrorMessage = a.clone(c.Err.Message)
 	}
 	if len(c.Attempts) > 0 {
 		r.Attempts = make([]logstore.Attempt, len(c.Attempts))
 		for i := range c.Attempts {
-			a := &c.Attempts[i]
+			at := &c.Attempts[i]
 			r.Attempts[i] = logstore.Attempt{
-				Provider: strings.Clone(a.Provider), Model: strings.Clone(a.Model), KeyName: strings.Clone(a.KeyName),
-				StartMs: a.Start.UnixMilli(), Duration: a.Duration, Status: a.Status, ErrorType: a.ErrorType, Fallback: a.Fallback,
+				Provider: a.clone(at.Provider), Model: a.clone(at.Model), KeyName: a.clone(at.KeyName),
+				StartMs: at.Start.UnixMilli(), Duration: at.Duration, Status: at.Status,
+				ErrorType: a.clone(at.ErrorType), Fallback: at.Fallback,
 			}
 		}
 	}
@@ -148,14 +168,31 @@ func (p *Plugin) fill(r *logstore.Record, c *gateway.Call, h headerSource) {
 		r.ReasoningTokens = int64(u.ReasoningTokens())
 	}
 	r.CostNanoUSD, r.CostUnknown = c.Cost.NanoUSD, !c.Cost.Known
-	r.CacheStatus = c.Cache.Status
+	r.CacheStatus = a.clone(c.Cache.Status)
 	r.Similarity = c.Cache.Similarity
-	r.CacheEntryID = strings.Clone(c.Cache.EntryID)
+	r.CacheEntryID = a.clone(c.Cache.EntryID)
 	r.SavedCostNanoUSD, r.SavedLatency = c.Cost.SavedNanoUSD, c.Cache.SavedLatency
-	r.TraceID, r.SpanID = traceIDs(c)
+	trace, span := traceIDs(c)
+	r.TraceID, r.SpanID = a.clone(trace), a.clone(span)
 	if p.cfg.Bodies {
 		p.bodies(r, c)
 	}
+}
+
+// arena copies strings into shared chunks. A chunk is never written again where a string
+// points into it, so the strings are immutable as Go requires.
+type arena struct{ b []byte }
+
+func (a *arena) clone(s string) string {
+	if s == "" {
+		return ""
+	}
+	if cap(a.b)-len(a.b) < len(s) {
+		a.b = make([]byte, 0, max(len(s), 256)) // earlier strings keep the old chunk alive
+	}
+	start := len(a.b)
+	a.b = append(a.b, s...)
+	return unsafe.String(&a.b[start], len(s))
 }
 
 func (p *Plugin) bodies(r *logstore.Record, c *gateway.Call) {
@@ -184,12 +221,12 @@ func (p *Plugin) bodies(r *logstore.Record, c *gateway.Call) {
 	}
 }
 
-func splitTags(s string) []string {
+func splitTags(a *arena, s string) []string {
 	n := strings.Count(s, ",") + 1
 	out := make([]string, 0, n)
 	for part := range strings.SplitSeq(s, ",") {
 		if t := strings.TrimSpace(part); t != "" {
-			out = append(out, strings.Clone(t))
+			out = append(out, a.clone(t))
 		}
 	}
 	return out
@@ -208,7 +245,7 @@ func traceIDs(c *gateway.Call) (trace, span string) {
 	if len(tp) < 55 || tp[2] != '-' || tp[35] != '-' || tp[52] != '-' {
 		return "", ""
 	}
-	return strings.Clone(tp[3:35]), strings.Clone(tp[36:52])
+	return tp[3:35], tp[36:52] // the caller copies
 }
 
 var _ gateway.PostHooker = (*Plugin)(nil)

@@ -13,6 +13,7 @@ import (
 	"time"
 
 	"github.com/muninn-gw/muninn/cache"
+	"github.com/muninn-gw/muninn/cache/embed"
 	"github.com/muninn-gw/muninn/cache/embed/uselite"
 	"github.com/muninn-gw/muninn/gateway"
 	"github.com/muninn-gw/muninn/gateway/api"
@@ -46,6 +47,8 @@ type rigOpts struct {
 	cfg      cache.Config
 	cacheDir string
 	storeDir string
+	// wrap, when set, wraps the built-in embedder (benchmarks count embeddings with it).
+	wrap func(embed.Embedder) embed.Embedder
 }
 
 func newRig(t testing.TB, o rigOpts) *rig {
@@ -53,6 +56,10 @@ func newRig(t testing.TB, o rigOpts) *rig {
 	emb, err := uselite.Default()
 	if err != nil {
 		t.Fatal(err)
+	}
+	var em embed.Embedder = emb
+	if o.wrap != nil {
+		em = o.wrap(emb)
 	}
 	clk := &clock{}
 	clk.t.Store(time.Now().UnixNano())
@@ -62,7 +69,7 @@ func newRig(t testing.TB, o rigOpts) *rig {
 	}
 	cfg := o.cfg
 	cfg.DataDir = o.cacheDir
-	c, err := cache.New(cfg, cache.Options{Store: st, Embedder: emb, Now: clk.Now})
+	c, err := cache.New(cfg, cache.Options{Store: st, Embedder: em, Now: clk.Now})
 	if err != nil {
 		t.Fatal(err)
 	}

@@ -9,6 +9,7 @@ package main
 
 import (
 	"context"
+	"encoding/json"
 	"flag"
 	"fmt"
 	"math"
@@ -18,6 +19,7 @@ import (
 	"runtime/pprof"
 	"slices"
 	"strconv"
+	"strings"
 	"sync"
 	"time"
 
@@ -128,8 +130,12 @@ func run(n, nq int, quant string, m, efc, ef, k, batch int, dir string, reuse bo
 		qs[j], _ = gen.Query(j, n)
 	}
 	t0 = time.Now()
-	truth := groundTruth(gen, n, qs)
-	fmt.Printf("ground truth: %v\n", time.Since(t0).Round(time.Millisecond))
+	truth, cached := loadTruth(dir, n, nq)
+	if !cached {
+		truth = groundTruth(gen, n, qs)
+		saveTruth(dir, n, truth)
+	}
+	fmt.Printf("ground truth: %v (cached: %v)\n", time.Since(t0).Round(time.Millisecond), cached)
 
 	// Latency, single query at a time.
 	lat := make([]time.Duration, nq)
@@ -141,14 +147,14 @@ func run(n, nq int, quant string, m, efc, ef, k, batch int, dir string, reuse bo
 		if err != nil {
 			return err
 		}
-		if truth[j].score < 0.8 {
+		if truth[j].Score < 0.8 {
 			continue
 		}
 		eligible++
 		if len(res) > 0 {
 			got, _ := strconv.Atoi(res[0].ID[1:])
 			// A different ID with the same exact similarity is a correct answer.
-			if got == truth[j].id || cosine(gen.Point(got), qs[j]) >= truth[j].score-1e-5 {
+			if got == truth[j].ID || cosine(gen.Point(got), qs[j]) >= truth[j].Score-1e-5 {
 				hits++
 			}
 		}
@@ -215,8 +221,8 @@ func generate(gen *vecgen.Gen, from, to int) []vectorstore.Point {
 }
 
 type best struct {
-	score float64
-	id    int
+	Score float64
+	ID    int
 }
 
 // groundTruth finds each query's exact best point, regenerating points in parallel.
@@ -230,13 +236,13 @@ func groundTruth(gen *vecgen.Gen, n int, qs [][]float32) []best {
 			defer wg.Done()
 			b := make([]best, len(qs))
 			for j := range b {
-				b[j].score = math.Inf(-1)
+				b[j].Score = math.Inf(-1)
 			}
 			for i := g; i < n; i += w {
 				p := gen.Point(i)
 				for j, q := range qs {
 					// Points and queries are unit vectors: the dot product is the cosine.
-					if c := float64(dot(p, q)); c > b[j].score {
+					if c := float64(dot(p, q)); c > b[j].Score {
 						b[j] = best{c, i}
 					}
 				}
@@ -248,12 +254,41 @@ func groundTruth(gen *vecgen.Gen, n int, qs [][]float32) []best {
 	out := parts[0]
 	for _, b := range parts[1:] {
 		for j := range out {
-			if b[j].score > out[j].score {
+			if b[j].Score > out[j].Score {
 				out[j] = b[j]
 			}
 		}
 	}
 	return out
+}
+
+// The exact answers are kept next to the data directory: computing them at 1M points
+// costs more than the searches measured.
+func truthPath(dir string, n, nq int) string {
+	return fmt.Sprintf("%s.truth-%d-%d.json", strings.TrimSuffix(dir, "/"), n, nq)
+}
+
+func loadTruth(dir string, n, nq int) ([]best, bool) {
+	if dir == "" {
+		return nil, false
+	}
+	b, err := os.ReadFile(truthPath(dir, n, nq))
+	if err != nil {
+		return nil, false
+	}
+	var t []best
+	if json.Unmarshal(b, &t) != nil || len(t) != nq {
+		return nil, false
+	}
+	return t, true
+}
+
+func saveTruth(dir string, n int, t []best) {
+	if dir == "" {
+		return
+	}
+	b, _ := json.Marshal(t)
+	_ = os.WriteFile(truthPath(dir, n, len(t)), b, 0o644)
 }
 
 func cosine(a, b []float32) float64 {
