@@ -55,6 +55,10 @@ type Config struct {
 	DrainDelay Duration `json:"drain_delay,omitempty"`
 	// Watch reloads the file when it changes, in addition to SIGHUP.
 	Watch bool `json:"watch,omitempty"`
+	// DataDir is where the embedded stores keep their files (the cache, the built-in
+	// vector store, the SQLite logs, the log spool). cmd/muninn defaults it from
+	// MUNINN_DATA_DIR, else "muninn-data" in the working directory.
+	DataDir string `json:"data_dir,omitempty"`
 
 	// Sections decoded by their owners.
 	Cache       json.RawMessage `json:"cache,omitempty"`

@@ -62,6 +62,9 @@ func (c *BatcherConfig) normalize() error {
 	defD(&c.WriteTimeout, DefaultWriteTimeout)
 	defD(&c.BackoffMin, DefaultBackoffMin)
 	defD(&c.BackoffMax, DefaultBackoffMax)
+	if c.BatchRows > c.QueueSize && c.QueueSize > 0 {
+		c.BatchRows = c.QueueSize // a batch must fit the queue, or only the interval flushes
+	}
 	if c.SpoolMaxBytes == 0 {
 		c.SpoolMaxBytes = DefaultSpoolMaxBytes
 	}

@@ -392,3 +392,31 @@ func (s slowSink) WriteBatch(ctx context.Context, recs []logstore.Record) error 
 	time.Sleep(time.Millisecond)
 	return s.MemStore.WriteBatch(ctx, recs)
 }
+
+func TestSpoolBoundDropsAreCounted(t *testing.T) {
+	m := logstoretest.NewMemStore()
+	m.Fail(logstore.Retryable(errors.New("down"), 0))
+	cfg := fast(t.TempDir())
+	cfg.SpoolMaxBytes, cfg.SpoolSegmentBytes = 32<<10, 8<<10
+	b, err := logstore.NewBatcher(m, cfg)
+	if err != nil {
+		t.Fatal(err)
+	}
+	recs := records(0, 500)
+	accepted := 0
+	for i := range recs {
+		if b.TryAdd(&recs[i]) {
+			accepted++
+		}
+	}
+	ctx, cancel := context.WithTimeout(context.Background(), 200*time.Millisecond)
+	defer cancel()
+	b.Close(ctx)
+	st := b.Stats()
+	if st.Dropped == 0 || st.Spooled+st.Dropped != int64(len(recs)) || st.SpoolBytes > cfg.SpoolMaxBytes {
+		t.Fatalf("stats %+v: want spooled+dropped = %d, drops counted, spool within %d bytes", st, len(recs), cfg.SpoolMaxBytes)
+	}
+	if int64(accepted) < st.Spooled {
+		t.Fatalf("accepted %d but spooled %d", accepted, st.Spooled)
+	}
+}

@@ -45,7 +45,7 @@ var gatewayNames = map[string]string{
 // SelfHostedProviders are the gateway presets for servers the user runs themselves. The
 // default configuration prices them at 0 (the gateway pays no per-token fee); set a
 // provider or model price (for example from GPU-hours) to account for the hardware.
-var SelfHostedProviders = []string{"ollama", "vllm", "lmstudio", "llamacpp"}
+var SelfHostedProviders = []string{"ollama", "vllm", "lmstudio", "llamacpp", "muninn"}
 
 // nameVariants returns the names to try for a model, most specific first: the name, its
 // date normalised (-20240806 -> -2024-08-06), without a trailing date or "latest" tag,

@@ -28,6 +28,14 @@ func main() {
 		}
 	}
 	o.Log = os.Stderr
+	if path := fs.Lookup("extra-config").Value.String(); path != "" {
+		b, err := os.ReadFile(path)
+		if err != nil {
+			fmt.Fprintln(os.Stderr, "loadbench: -extra-config:", err)
+			os.Exit(2)
+		}
+		o.ExtraConfig = b
+	}
 
 	ctx, stop := signal.NotifyContext(context.Background(), os.Interrupt, syscall.SIGTERM)
 	defer stop()
@@ -74,6 +82,7 @@ func newFlags(o *runner.Options, d runner.Options) *flag.FlagSet {
 	fs.StringVar(&o.Upstream, "upstream", "", "prebuilt fakeupstream binary (default: go build ./bench/fakeupstream)")
 	fs.StringVar(&o.UpstreamMode, "upstream-mode", d.UpstreamMode, "fake upstream: providertest (the shared test fake) or minimal (canned answers)")
 	fs.BoolVar(&o.Metrics, "metrics", false, "keep the gateway's Prometheus metrics plugin on")
+	fs.String("extra-config", "", "JSON file whose top-level members are added to the gateway's config (cache, logs, telemetry...)")
 	fs.Float64Var(&o.Rate, "rate", d.Rate, "fixed-rate phase: requests per second")
 	fs.DurationVar(&o.RateDuration, "rate-duration", d.RateDuration, "fixed-rate phase: duration")
 	fs.IntVar(&o.RateConns, "rate-conns", d.RateConns, "open-loop phases: connections (workers)")

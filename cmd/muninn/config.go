@@ -38,6 +38,17 @@ func loadConfig(f flags, lookup gateway.LookupFunc) (*gateway.Config, []string, 
 	if f.allowOpen {
 		cfg.Auth.AllowUnauthenticated = true
 	}
+	if f.dataDir != "" {
+		cfg.DataDir = f.dataDir
+	}
+	if cfg.DataDir == "" {
+		if d, ok := lookup("MUNINN_DATA_DIR"); ok && d != "" {
+			cfg.DataDir = d
+		} else {
+			cfg.DataDir = "muninn-data"
+		}
+	}
+	notes = append(notes, "data: "+cfg.DataDir)
 	if err := cfg.Validate(); err != nil {
 		return nil, nil, err
 	}

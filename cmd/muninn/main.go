@@ -15,6 +15,12 @@ func main() {
 	flag.StringVar(&f.listen, "listen", "", "listen address, overriding the config's (default "+defaultListen()+")")
 	flag.BoolVar(&f.version, "version", false, "print the version and exit")
 	flag.BoolVar(&f.allowOpen, "allow-unauthenticated", false, "allow a non-loopback listen address without gateway keys")
+	flag.StringVar(&f.dataDir, "data-dir", "", "directory of the embedded stores (default $MUNINN_DATA_DIR, else ./muninn-data)")
+	if len(os.Args) > 1 {
+		if sub, ok := subcommands[os.Args[1]]; ok {
+			os.Exit(sub(os.Args[2:]))
+		}
+	}
 	flag.Parse()
 	if f.version {
 		fmt.Println("muninn", version)
@@ -31,4 +37,5 @@ type flags struct {
 	listen    string
 	version   bool
 	allowOpen bool
+	dataDir   string
 }

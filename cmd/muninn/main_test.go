@@ -98,7 +98,7 @@ func TestBinary(t *testing.T) {
 		t.Fatal(err)
 	}
 	cmd := exec.Command(bin, "-config", cfgPath)
-	cmd.Env = append(os.Environ(), "MUNINN_TEST_UPSTREAM_KEY=sk-upstream-test")
+	cmd.Env = append(os.Environ(), "MUNINN_TEST_UPSTREAM_KEY=sk-upstream-test", "MUNINN_DATA_DIR="+filepath.Join(dir, "data"))
 	stdout, _ := cmd.StdoutPipe()
 	stderr, _ := cmd.StderrPipe()
 	if err := cmd.Start(); err != nil {

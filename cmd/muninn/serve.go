@@ -100,6 +100,9 @@ func reloadConfig(srv *gateway.Server, w *wiring, f flags, log *slog.Logger) {
 	}
 	cfg, _, err := loadConfig(f, os.LookupEnv)
 	if err == nil {
+		for _, adjust := range w.adjusters {
+			adjust(cfg)
+		}
 		err = srv.Reload(cfg)
 	}
 	if err != nil {

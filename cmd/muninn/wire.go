@@ -29,8 +29,10 @@ type wiring struct {
 	catalog gateway.ModelCatalog
 	closers []closer
 	notes   []string
-	servers []func(*gateway.Server)
-	reloads []reloader
+
+	adjusters []func(*gateway.Config)
+	servers   []func(*gateway.Server)
+	reloads   []reloader
 }
 
 type reloader struct {
@@ -73,6 +75,13 @@ func (w *wiring) OnServer(fn func(*gateway.Server)) { w.servers = append(w.serve
 // file change); an error is logged and that part keeps its running state.
 func (w *wiring) OnReload(name string, fn func(*gateway.Config) error) {
 	w.reloads = append(w.reloads, reloader{name, fn})
+}
+
+// AdjustConfig applies fn to the config now and to every reloaded config before it is
+// swapped in (parts that add providers of their own, like the built-in embedder).
+func (w *wiring) AdjustConfig(fn func(*gateway.Config)) {
+	fn(w.Config)
+	w.adjusters = append(w.adjusters, fn)
 }
 
 // Note adds a line to what muninn prints at start.

@@ -8,6 +8,7 @@ import (
 	"github.com/muninn-gw/muninn/gateway"
 	"github.com/muninn-gw/muninn/gateway/plugins/costing"
 	"github.com/muninn-gw/muninn/pricing"
+	"github.com/muninn-gw/muninn/telemetry"
 )
 
 func init() { wire(40, "costing", wireCosting) }
@@ -25,6 +26,13 @@ func wireCosting(w *wiring) error {
 	live := pricing.NewLive(cat)
 	pricingLive = live
 	w.AddPlugin(40, costing.New(live))
+	if err := metricsRegistry.RegisterFuncs(telemetry.Gauge{
+		Name: "muninn_price_unknown_lookups_total", Counter: true,
+		Help:  "Price lookups for models the catalog and overrides do not know (their cost is reported as unknown).",
+		Value: func() float64 { return float64(live.Unknown()) },
+	}); err != nil {
+		return err
+	}
 	if w.catalog == nil {
 		w.SetCatalog(costing.ModelCatalog(live))
 	}

@@ -4,6 +4,7 @@ import (
 	"bytes"
 	"encoding/json"
 	"fmt"
+	"sync/atomic"
 
 	"github.com/muninn-gw/muninn/gateway"
 	"github.com/muninn-gw/muninn/gateway/plugins/metrics"
@@ -72,7 +73,7 @@ func wireMetrics(w *wiring) error {
 			return err
 		}
 	}
-	if err := m.RegisterFuncs(gatewayGauges()...); err != nil {
+	if err := m.RegisterFuncs(gatewayGauges(w)...); err != nil {
 		return err
 	}
 	w.AddPlugin(20, metrics.New(m))
@@ -81,26 +82,35 @@ func wireMetrics(w *wiring) error {
 	return nil
 }
 
-// runningServer is set once the gateway exists, for the gauges that read it.
-var runningServer *gateway.Server
-
-func gatewayGauges() []telemetry.Gauge {
+// gatewayGauges expose the gateway's own counters; srv is filled in by OnServer once
+// the gateway exists (scrapes before that read zeros).
+func gatewayGauges(w *wiring) []telemetry.Gauge {
+	var srv atomic.Pointer[gateway.Server]
+	w.OnServer(func(s *gateway.Server) { srv.Store(s) })
+	read := func(f func(*gateway.Server) float64) func() float64 {
+		return func() float64 {
+			if s := srv.Load(); s != nil {
+				return f(s)
+			}
+			return 0
+		}
+	}
 	return []telemetry.Gauge{
-		{Name: "muninn_requests_in_flight", Help: "Requests being answered now.", Value: func() float64 {
-			if runningServer == nil {
-				return 0
-			}
-			return float64(runningServer.InFlight())
-		}},
-		{Name: "muninn_plugin_errors_total", Help: "Plugin hooks that failed (errors and panics); the requests went on.", Counter: true, Value: func() float64 {
-			if runningServer == nil {
-				return 0
-			}
-			var n int64
-			for _, f := range runningServer.PluginFailures() {
-				n += f.Errors + f.Panics
-			}
-			return float64(n)
-		}},
+		{Name: "muninn_requests_in_flight", Help: "Requests being answered now.",
+			Value: read(func(s *gateway.Server) float64 { return float64(s.InFlight()) })},
+		{Name: "muninn_plugin_errors_total", Help: "Plugin hooks that failed (errors and panics); the requests went on.", Counter: true,
+			Value: read(func(s *gateway.Server) float64 {
+				var n int64
+				for _, f := range s.PluginFailures() {
+					n += f.Errors + f.Panics
+				}
+				return float64(n)
+			})},
+		{Name: "muninn_rejected_auth_total", Help: "Requests refused before the pipeline for a missing or wrong gateway key.", Counter: true,
+			Value: read(func(s *gateway.Server) float64 { return float64(s.Rejected().Auth) })},
+		{Name: "muninn_rejected_overload_total", Help: "Requests refused before the pipeline because the gateway was at its in-flight cap.", Counter: true,
+			Value: read(func(s *gateway.Server) float64 { return float64(s.Rejected().Overload) })},
+		{Name: "muninn_rejected_draining_total", Help: "Requests refused while the gateway was stopping.", Counter: true,
+			Value: read(func(s *gateway.Server) float64 { return float64(s.Rejected().Draining) })},
 	}
 }

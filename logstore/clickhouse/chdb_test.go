@@ -74,6 +74,11 @@ func TestModernEngine(t *testing.T) {
 	if err != nil || !strings.Contains(out, "LowCardinality") || !strings.Contains(out, "TTL") || !strings.Contains(out, "ZSTD") {
 		t.Fatalf("modern features missing from the table: %v\n%s", err, out)
 	}
+	// Open skips MODIFY TTL when engine_full already shows the same interval.
+	ttl := fmt.Sprintf("toIntervalSecond(%d)", int64(10*365*24*time.Hour/time.Second))
+	if out, err := db.Query("SELECT engine_full FROM system.tables WHERE database = 'muninn' AND name = 'logs'", "TabSeparatedRaw"); err != nil || !strings.Contains(out, ttl) {
+		t.Fatalf("engine_full lacks %s: %v\n%s", ttl, err, out)
+	}
 	recs := logstoretest.Fixture(logstoretest.FixtureSize)
 	if _, err := db.Query(valuesSQL(name, recs), "TabSeparated"); err != nil {
 		t.Fatalf("insert: %v", err)

@@ -6,6 +6,7 @@ import (
 	"fmt"
 	"net"
 	"net/url"
+	"strings"
 	"sync"
 	"time"
 
@@ -132,9 +133,19 @@ func (s *Store) ensureSchema(ctx context.Context) error {
 			return classify("clickhouse log store: record migration", err)
 		}
 	}
-	for _, stmt := range TTLSQL(s.db, f, s.retention) {
-		if err := s.conn.Exec(ctx, stmt); err != nil {
-			return classify("clickhouse log store: set retention", err)
+	if stmts := TTLSQL(s.db, f, s.retention); len(stmts) > 0 {
+		// MODIFY TTL rewrites every part on recent servers: only when it changed.
+		var engine string
+		q := fmt.Sprintf("SELECT engine_full FROM system.tables WHERE database = %s AND name = %s", quote(s.db), quote(TableLogs))
+		if err := s.conn.QueryRow(ctx, q).Scan(&engine); err != nil {
+			return classify("clickhouse log store: read table engine", err)
+		}
+		if !strings.Contains(engine, fmt.Sprintf("toIntervalSecond(%d)", int64(s.retention/time.Second))) {
+			for _, stmt := range stmts {
+				if err := s.conn.Exec(ctx, stmt); err != nil {
+					return classify("clickhouse log store: set retention", err)
+				}
+			}
 		}
 	}
 	s.features, s.ready = f, true
@@ -150,10 +161,11 @@ func (s *Store) Close() error {
 }
 
 // Codes of server errors that no retry can fix: the data or the statement is wrong.
+// Configuration errors (authentication, access, unknown database) are retryable on
+// purpose: records wait in the spool until an operator fixes them.
 var finalCodes = map[int32]bool{
 	6: true, 27: true, 53: true, 62: true, 70: true, 131: true, // parse, type, syntax, size
 	16: true, 47: true, // no such column, unknown identifier
-	516: true, 192: true, 194: true, 195: true, // authentication, unknown user, password, access
 }
 
 // classify wraps err with context and marks it retryable unless the server said the

@@ -109,3 +109,42 @@ func TestRetentionWithoutTTLDropsExpiredMonths(t *testing.T) {
 		t.Fatalf("%d records after purge, want %d", n, want)
 	}
 }
+
+// TestListWindowsOverRecentRecords pages through records spread over the last days, so
+// that List's growing time windows (not only its unbounded fallback) answer.
+func TestListWindowsOverRecentRecords(t *testing.T) {
+	addr := testenv.Require(t, testenv.ClickHouseAddr)
+	s := openTemp(t, addr)
+	defer s.Close()
+	ctx := context.Background()
+	recs := logstoretest.Fixture(300)
+	now := time.Now()
+	for i := range recs {
+		recs[i].TimeMs = now.Add(-time.Duration(i*i) * time.Minute).UnixMilli() // denser near now
+	}
+	if err := s.WriteBatch(ctx, recs); err != nil {
+		t.Fatal(err)
+	}
+	for _, f := range []logstore.Filter{{}, {Tenant: "acme"}, {To: now.Add(-30 * time.Hour)}} {
+		q := logstore.ListQuery{Limit: 20, Filter: f}
+		for pages := 0; ; pages++ {
+			want, _ := logstoretest.List(recs, q)
+			got, err := s.List(ctx, q)
+			if err != nil {
+				t.Fatal(err)
+			}
+			if len(got.Records) != len(want.Records) || got.Next != want.Next {
+				t.Fatalf("filter %+v page %d: %d records next %q, want %d next %q", f, pages, len(got.Records), got.Next, len(want.Records), want.Next)
+			}
+			for i := range want.Records {
+				if got.Records[i].RequestID != want.Records[i].RequestID || got.Records[i].TimeMs != want.Records[i].TimeMs {
+					t.Fatalf("filter %+v page %d record %d: %s, want %s", f, pages, i, got.Records[i].RequestID, want.Records[i].RequestID)
+				}
+			}
+			if got.Next == "" {
+				break
+			}
+			q.Cursor = got.Next
+		}
+	}
+}

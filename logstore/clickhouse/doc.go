@@ -2,9 +2,10 @@
 // "clickhouse" (clickhouse-go/v2 over the native protocol).
 //
 // The schema is owned by this package and migrated on open (table muninn_migrations);
-// newer server features are gated on the server version: LowCardinality and column codecs
-// from 20.1, the retention TTL from 19.6 (older servers drop whole expired month
-// partitions instead). Tables and columns are documented in README.md, for dashboards.
+// newer server features are gated on the server version: LowCardinality, column codecs and
+// a bloom-filter index on request_id from 20.1, the retention TTL from 19.6 (older servers
+// drop whole expired month partitions instead). Tables and columns are documented in
+// README.md, for dashboards.
 //
 // Idempotent replays: the logs table is a ReplacingMergeTree whose sorting key ends with
 // the record identity (request_id, ts_ms), so duplicates are collapsed by merges; and a

@@ -20,12 +20,40 @@ func (s *Store) List(ctx context.Context, q logstore.ListQuery) (logstore.Page, 
 	if err := s.ensureSchema(ctx); err != nil {
 		return logstore.Page{}, err
 	}
+	// The table is sorted by tenant and model first, so a newest-first page without a
+	// lower time bound would read every partition. Try growing windows back from the
+	// anchor (the cursor, the upper bound or now): when a window yields a full page, no
+	// older record can belong to it; the last attempt has no bound.
+	if q.From.IsZero() {
+		anchor := time.Now()
+		if !q.To.IsZero() && q.To.Before(anchor) {
+			anchor = q.To
+		}
+		if cur != nil && time.UnixMilli(cur.TimeMs).Before(anchor) {
+			anchor = time.UnixMilli(cur.TimeMs)
+		}
+		for _, back := range listWindows {
+			w := q
+			w.From = anchor.Add(-back)
+			recs, err := s.query(ctx, ListSQL(s.db, &w, cur))
+			if err != nil {
+				return logstore.Page{}, err
+			}
+			if len(recs) > q.Limit {
+				return logstore.FinishPage(recs, q.Limit), nil
+			}
+		}
+	}
 	recs, err := s.query(ctx, ListSQL(s.db, &q, cur))
 	if err != nil {
 		return logstore.Page{}, err
 	}
 	return logstore.FinishPage(recs, q.Limit), nil
 }
+
+// listWindows are the lower bounds List tries, back from its anchor, before reading
+// everything.
+var listWindows = []time.Duration{time.Hour, 24 * time.Hour, 7 * 24 * time.Hour, 31 * 24 * time.Hour}
 
 // Get returns the newest record with the request id.
 func (s *Store) Get(ctx context.Context, id string) (logstore.Record, error) {

@@ -11,16 +11,17 @@ type Features struct {
 	LowCardinality bool // LowCardinality(String) without experimental settings (20.1+)
 	Codecs         bool // column compression codecs (20.1+)
 	TTL            bool // table TTL (19.6+)
+	SkipIndexes    bool // data skipping indexes without experimental settings (20.1+)
 }
 
 // FeaturesFor returns the features of a server version.
 func FeaturesFor(major, minor uint64) Features {
 	atLeast := func(ma, mi uint64) bool { return major > ma || (major == ma && minor >= mi) }
-	return Features{LowCardinality: atLeast(20, 1), Codecs: atLeast(20, 1), TTL: atLeast(19, 6)}
+	return Features{LowCardinality: atLeast(20, 1), Codecs: atLeast(20, 1), TTL: atLeast(19, 6), SkipIndexes: atLeast(20, 1)}
 }
 
 // Modern are the features of the production target (ClickHouse 24+).
-var Modern = Features{LowCardinality: true, Codecs: true, TTL: true}
+var Modern = Features{LowCardinality: true, Codecs: true, TTL: true, SkipIndexes: true}
 
 // Table names, relative to the database.
 const (
@@ -120,6 +121,10 @@ func logsDDL(db string, f Features) string {
 		"response_body " + body(f),
 		"request_truncated UInt8",
 		"response_truncated UInt8",
+	}
+	if f.SkipIndexes {
+		// Get by request id and the replay check would otherwise read the whole column.
+		cols = append(cols, "INDEX request_id_bf request_id TYPE bloom_filter(0.01) GRANULARITY 4")
 	}
 	return fmt.Sprintf(`CREATE TABLE IF NOT EXISTS %s.%s (
 	%s

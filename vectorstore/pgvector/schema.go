@@ -70,7 +70,8 @@ func (s schema) migrate(ctx context.Context, conn *pgx.Conn) error {
 		return fmt.Errorf("begin migration: %w", err)
 	}
 	defer func() { _ = tx.Rollback(ctx) }()
-	if _, err := tx.Exec(ctx, `SELECT pg_advisory_xact_lock(hashtext($1))`, s.lockKey()); err != nil {
+	// One lock for every prefix of the database: CREATE EXTENSION may run here too.
+	if _, err := tx.Exec(ctx, `SELECT pg_advisory_xact_lock(hashtext('muninn_vectors:migrate'))`); err != nil {
 		return fmt.Errorf("lock schema: %w", err)
 	}
 	if _, err := tx.Exec(ctx, s.sql(`CREATE TABLE IF NOT EXISTS {migrations} (

@@ -186,6 +186,11 @@ func setupConn(ctx context.Context, conn *pgx.Conn, cfg Config) (version, iter s
 	if err := pgxvec.RegisterTypes(ctx, conn); err != nil {
 		return "", "", fmt.Errorf("register vector types: %w", err)
 	}
+	// Load pgvector's library in this session first, so that the hnsw.* settings below
+	// are checked now instead of being kept as unchecked placeholders.
+	if _, err := conn.Exec(ctx, "SELECT '[1]'::vector"); err != nil {
+		return "", "", fmt.Errorf("load pgvector: %w", err)
+	}
 	sets := []string{"SET hnsw.ef_search = " + strconv.Itoa(cfg.EfSearch)}
 	if modern {
 		sets = append(sets, "SET hnsw.iterative_scan = "+iter)

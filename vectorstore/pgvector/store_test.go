@@ -162,7 +162,7 @@ func TestFilteredSearchKeepsRecall(t *testing.T) {
 	defer s.Close()
 	// The session is shared: put the default search settings back at the end.
 	defer func() { openShared(t, dsn, testConfig(t, dsn, prefix)).Close() }()
-	const dim, big, small = 8, 1500, 12
+	const dim, big, small = 8, 1000, 12
 	r := rand.New(rand.NewPCG(3, 4))
 	vec := func() []float32 {
 		v := make([]float32, dim)

@@ -40,11 +40,11 @@ var benchBackends = []benchBackend{
 		if err != nil {
 			b.Fatal(err)
 		}
-		return openStore(b, qdrant.Config{Addr: srv.Addr(), SweepInterval: off()})
+		return openStore(b, qdrant.Config{Addr: srv.Addr(), SweepInterval: qdrant.D(0)})
 	}},
 	{"qdrant-real", func(b *testing.B) vectorstore.Store {
 		addr := testenv.Optional(b, testenv.QdrantAddr)
-		return openStore(b, qdrant.Config{Addr: addr, CollectionPrefix: fmt.Sprintf("muninn_bench_%d", os.Getpid()), SweepInterval: off()})
+		return openStore(b, qdrant.Config{Addr: addr, CollectionPrefix: fmt.Sprintf("muninn_bench_%d", os.Getpid()), SweepInterval: qdrant.D(0)})
 	}},
 }
 

@@ -71,6 +71,9 @@ type Duration struct {
 	set bool
 }
 
+// D returns a set Duration (for configuration built in Go; D(0) is "off").
+func D(d time.Duration) Duration { return Duration{Duration: d, set: true} }
+
 // UnmarshalJSON accepts a duration string or "off".
 func (d *Duration) UnmarshalJSON(b []byte) error {
 	var s string

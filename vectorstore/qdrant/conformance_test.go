@@ -26,21 +26,13 @@ func openStore(t testing.TB, cfg qdrant.Config) *qdrant.Store {
 	return s
 }
 
-func off() qdrant.Duration {
-	var d qdrant.Duration
-	if err := d.UnmarshalJSON([]byte(`"off"`)); err != nil {
-		panic(err)
-	}
-	return d
-}
-
 // TestConformanceFake runs the shared suite against the in-process Qdrant. The fake
 // requires a payload index for every filtered field (strict mode), so the suite also
 // proves the backend indexes what it filters on.
 func TestConformanceFake(t *testing.T) {
 	srv := qdranttest.Start(t, qdranttest.Options{RequireIndexes: true})
 	vectorstoretest.Run(t, func(t *testing.T) vectorstore.Store {
-		return openStore(t, qdrant.Config{Addr: srv.Addr(), SweepInterval: off()})
+		return openStore(t, qdrant.Config{Addr: srv.Addr(), SweepInterval: qdrant.D(0)})
 	})
 	idx := srv.PayloadIndexes("muninn_d3")
 	want := map[string]string{"_ns": "Keyword", "_f": "Keyword", "_exp": "Integer"}
@@ -57,7 +49,7 @@ func TestConformanceReal(t *testing.T) {
 	addr := testenv.Optional(t, testenv.QdrantAddr)
 	prefix := fmt.Sprintf("muninn_test_%06x", rand.Uint32()&0xffffff)
 	vectorstoretest.Run(t, func(t *testing.T) vectorstore.Store {
-		return openStore(t, qdrant.Config{Addr: addr, CollectionPrefix: prefix, SweepInterval: off()})
+		return openStore(t, qdrant.Config{Addr: addr, CollectionPrefix: prefix, SweepInterval: qdrant.D(0)})
 	})
 	dropPrefix(t, addr, prefix)
 }
@@ -65,7 +57,7 @@ func TestConformanceReal(t *testing.T) {
 // dropPrefix deletes the collections a test created on a real server.
 func dropPrefix(t *testing.T, addr, prefix string) {
 	t.Helper()
-	s := openStore(t, qdrant.Config{Addr: addr, CollectionPrefix: prefix, SweepInterval: off()})
+	s := openStore(t, qdrant.Config{Addr: addr, CollectionPrefix: prefix, SweepInterval: qdrant.D(0)})
 	defer s.Close()
 	ctx, cancel := context.WithTimeout(context.Background(), 30*time.Second)
 	defer cancel()

@@ -139,7 +139,7 @@ func (s *Store) fail(ctx context.Context, op string, err error) error {
 	if cerr := ctx.Err(); cerr != nil {
 		return fmt.Errorf("qdrant: %s: %w (%v)", op, cerr, err)
 	}
-	switch status.Code(errors.Unwrap(err)) {
+	switch grpcCode(err) {
 	case codes.Canceled:
 		return fmt.Errorf("qdrant: %s: %w (%v)", op, context.Canceled, err)
 	case codes.DeadlineExceeded:
@@ -148,14 +148,17 @@ func (s *Store) fail(ctx context.Context, op string, err error) error {
 	return fmt.Errorf("qdrant: %s: %w", op, err)
 }
 
-func isNotFound(err error) bool {
+// grpcCode finds the gRPC status code in an error chain (codes.OK when there is none).
+func grpcCode(err error) codes.Code {
 	for e := err; e != nil; e = errors.Unwrap(e) {
-		if st, ok := status.FromError(e); ok && st.Code() == codes.NotFound {
-			return true
+		if st, ok := status.FromError(e); ok {
+			return st.Code()
 		}
 	}
-	return false
+	return codes.OK
 }
+
+func isNotFound(err error) bool { return err != nil && grpcCode(err) == codes.NotFound }
 
 // Ping checks that Qdrant answers its health check.
 func (s *Store) Ping(ctx context.Context) error {

@@ -103,7 +103,7 @@ func TestIDMappingIsInjective(t *testing.T) {
 // fields or like Qdrant paths; they round-trip and filter exactly.
 func TestReservedLookingPayloadKeys(t *testing.T) {
 	srv := qdranttest.Start(t, qdranttest.Options{RequireIndexes: true})
-	s := openStore(t, qdrant.Config{Addr: srv.Addr(), SweepInterval: off()})
+	s := openStore(t, qdrant.Config{Addr: srv.Addr(), SweepInterval: qdrant.D(0)})
 	defer s.Close()
 	pay := map[string]string{"_ns": "other", "_id": "fake", "p": "x", "_f": "y", "a.b": "dotted", "_exp": "1", "k": "v=w"}
 	if err := s.Upsert(tctx(t), "ns", []vectorstore.Point{{ID: "p1", Vector: []float32{1, 0}, Payload: pay}, {ID: "p2", Vector: []float32{0, 1}}}); err != nil {
@@ -125,7 +125,7 @@ func TestReservedLookingPayloadKeys(t *testing.T) {
 
 func TestBatchedUpserts(t *testing.T) {
 	srv := qdranttest.Start(t, qdranttest.Options{})
-	s := openStore(t, qdrant.Config{Addr: srv.Addr(), BatchSize: 2, SweepInterval: off()})
+	s := openStore(t, qdrant.Config{Addr: srv.Addr(), BatchSize: 2, SweepInterval: qdrant.D(0)})
 	defer s.Close()
 	pts := make([]vectorstore.Point, 5)
 	for i := range pts {
@@ -148,9 +148,9 @@ func TestBatchedUpserts(t *testing.T) {
 // points and dimensions.
 func TestReplicas(t *testing.T) {
 	srv := qdranttest.Start(t, qdranttest.Options{RequireIndexes: true})
-	a := openStore(t, qdrant.Config{Addr: srv.Addr(), SweepInterval: off()})
+	a := openStore(t, qdrant.Config{Addr: srv.Addr(), SweepInterval: qdrant.D(0)})
 	defer a.Close()
-	b := openStore(t, qdrant.Config{Addr: srv.Addr(), SweepInterval: off()})
+	b := openStore(t, qdrant.Config{Addr: srv.Addr(), SweepInterval: qdrant.D(0)})
 	defer b.Close()
 	if err := a.Upsert(tctx(t), "shared", []vectorstore.Point{{ID: "from-a", Vector: []float32{1, 0, 0}, Payload: map[string]string{"by": "a"}}}); err != nil {
 		t.Fatal(err)
@@ -178,11 +178,7 @@ func TestReplicas(t *testing.T) {
 
 func TestBackgroundSweep(t *testing.T) {
 	srv := qdranttest.Start(t, qdranttest.Options{})
-	var every qdrant.Duration
-	if err := every.UnmarshalJSON([]byte(`"20ms"`)); err != nil {
-		t.Fatal(err)
-	}
-	s := openStore(t, qdrant.Config{Addr: srv.Addr(), SweepInterval: every})
+	s := openStore(t, qdrant.Config{Addr: srv.Addr(), SweepInterval: qdrant.D(20 * time.Millisecond)})
 	defer s.Close()
 	err := s.Upsert(tctx(t), "ns", []vectorstore.Point{
 		{ID: "old", Vector: []float32{1, 0}, ExpiresAt: time.Now().Add(-time.Second)},
@@ -237,10 +233,7 @@ func TestTLS(t *testing.T) {
 	}
 	for _, tc := range tests {
 		t.Run(tc.name, func(t *testing.T) {
-			tc.cfg.SweepInterval = off()
-			var d qdrant.Duration
-			_ = d.UnmarshalJSON([]byte(`"2s"`))
-			tc.cfg.Timeout = d
+			tc.cfg.SweepInterval, tc.cfg.Timeout = qdrant.D(0), qdrant.D(2*time.Second)
 			s, err := qdrant.Open(tctx(t), tc.cfg)
 			if tc.ok != (err == nil) {
 				t.Fatalf("open: err = %v, want ok=%v", err, tc.ok)

@@ -77,14 +77,18 @@ func start(ctx context.Context, name, logPath, bin string, args ...string) (*pro
 	cmd := exec.Command(bin, args...)
 	cmd.Env = childEnv()
 	cmd.Stderr = logf
-	// Die with the benchmark even if it is killed.
-	cmd.SysProcAttr = &syscall.SysProcAttr{Pdeathsig: syscall.SIGKILL}
-	stdout, err := cmd.StdoutPipe()
+	dieWithParent(cmd)
+	// A pipe of our own rather than StdoutPipe: Wait closes that one, losing output.
+	stdout, w, err := os.Pipe()
 	if err != nil {
 		logf.Close()
 		return nil, fmt.Errorf("start %s: %w", name, err)
 	}
-	if err := cmd.Start(); err != nil {
+	cmd.Stdout = w
+	err = cmd.Start()
+	w.Close()
+	if err != nil {
+		stdout.Close()
 		logf.Close()
 		return nil, fmt.Errorf("start %s: %w", name, err)
 	}
@@ -103,6 +107,7 @@ func start(ctx context.Context, name, logPath, bin string, args ...string) (*pro
 			}
 		}
 		_, _ = io.Copy(logf, stdout)
+		stdout.Close()
 	}()
 	go func() {
 		p.err = cmd.Wait()
@@ -115,7 +120,8 @@ func start(ctx context.Context, name, logPath, bin string, args ...string) (*pro
 		p.addr, p.url = addr, "http://"+addr
 		return p, nil
 	case <-p.done:
-		return nil, fmt.Errorf("start %s: exited (%v) before listening; see %s", name, p.err, logPath)
+		logf.Close()
+		return nil, fmt.Errorf("start %s: exited (%v) before listening:\n%s", name, p.err, logTail(logPath))
 	case <-timer.C:
 		p.stop()
 		return nil, fmt.Errorf("start %s: not listening after 30s; see %s", name, logPath)
@@ -123,6 +129,16 @@ func start(ctx context.Context, name, logPath, bin string, args ...string) (*pro
 		p.stop()
 		return nil, fmt.Errorf("start %s: %w", name, ctx.Err())
 	}
+}
+
+// logTail returns the last lines of a process log, for error messages.
+func logTail(path string) string {
+	b, err := os.ReadFile(path)
+	if err != nil {
+		return "(no log: " + err.Error() + ")"
+	}
+	lines := strings.Split(strings.TrimRight(string(b), "\n"), "\n")
+	return strings.Join(lines[max(0, len(lines)-10):], "\n")
 }
 
 func (p *proc) pid() int { return p.cmd.Process.Pid }
@@ -170,8 +186,10 @@ func waitReady(ctx context.Context, url string) error {
 }
 
 // gatewayConfig is the gateway's config for the benchmark: one OpenAI-compatible
-// provider "fake" at the fake upstream, and nothing else unless asked.
-func gatewayConfig(upstreamURL string, conns int, metrics bool) ([]byte, error) {
+// provider "fake" at the fake upstream, and nothing else unless asked. extra, when not
+// empty, is a JSON object whose members are added at the top level (replacing ours), to
+// benchmark the gateway with its cache, logs or traces on.
+func gatewayConfig(upstreamURL string, conns int, metrics bool, extra []byte) ([]byte, error) {
 	cfg := map[string]any{
 		"providers": map[string]any{
 			"fake": map[string]any{
@@ -187,6 +205,15 @@ func gatewayConfig(upstreamURL string, conns int, metrics bool) ([]byte, error) 
 	}
 	if !metrics {
 		cfg["metrics"] = map[string]any{"disabled": true}
+	}
+	if len(bytes.TrimSpace(extra)) > 0 {
+		var more map[string]any
+		if err := json.Unmarshal(extra, &more); err != nil {
+			return nil, fmt.Errorf("extra gateway config: want a JSON object: %w", err)
+		}
+		for k, v := range more {
+			cfg[k] = v
+		}
 	}
 	var b bytes.Buffer
 	enc := json.NewEncoder(&b)

@@ -111,6 +111,9 @@ func (r *Report) Print(w io.Writer) {
 	if r.Metrics {
 		plugins += ", metrics"
 	}
+	if r.Extra {
+		plugins += ", plus what the extra config turns on"
+	}
 	fmt.Fprintf(w, "Muninn load benchmark, %s, %s, %d CPUs, %s\n", r.Start.Format("2006-01-02 15:04 MST"), r.Host, r.CPUs, r.GoVersion)
 	fmt.Fprintf(w, "fake upstream: %s; gateway plugins: %s; gateway idle RSS %s\n", r.UpstreamMode, plugins, mb(r.GatewayIdleRSS))
 	for i := range r.Phases {

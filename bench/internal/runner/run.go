@@ -34,6 +34,9 @@ type Options struct {
 	UpstreamMode string
 	// Metrics leaves the gateway's Prometheus metrics plugin on.
 	Metrics bool
+	// ExtraConfig is a JSON object merged into the gateway's config at the top level
+	// ({"cache": {...}, "logs": {...}}), to measure the gateway with more than its core.
+	ExtraConfig []byte
 
 	Phases []string // PhaseFixed, PhaseClosed, PhaseStream, in the order to run
 
@@ -131,6 +134,7 @@ type Report struct {
 	GoVersion    string
 	UpstreamMode string
 	Metrics      bool
+	Extra        bool // ExtraConfig was given
 	// GatewayIdleRSS is the gateway's resident memory after start, before any load;
 	// GatewayPeakRSS its peak over the whole run (VmHWM at the end, before resets).
 	GatewayIdleRSS int64
@@ -187,7 +191,7 @@ func Run(ctx context.Context, o Options) (rep *Report, err error) {
 		return nil, err
 	}
 	defer up.stop()
-	cfg, err := gatewayConfig(up.url, o.GatewayConns, o.Metrics)
+	cfg, err := gatewayConfig(up.url, o.GatewayConns, o.Metrics, o.ExtraConfig)
 	if err != nil {
 		return nil, err
 	}
@@ -207,7 +211,7 @@ func Run(ctx context.Context, o Options) (rep *Report, err error) {
 
 	host, _ := os.Hostname()
 	rep = &Report{Start: time.Now().UTC(), Host: host, CPUs: runtime.NumCPU(), GoVersion: runtime.Version(),
-		UpstreamMode: o.UpstreamMode, Metrics: o.Metrics, Options: o}
+		UpstreamMode: o.UpstreamMode, Metrics: o.Metrics, Extra: len(o.ExtraConfig) > 0, Options: o}
 	if m, err := procstat.Mem(gw.pid()); err == nil {
 		rep.GatewayIdleRSS = m.RSS
 	}

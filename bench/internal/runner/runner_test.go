@@ -96,6 +96,23 @@ func TestRunRejectsBadOptions(t *testing.T) {
 	}
 }
 
+func TestGatewayConfigExtra(t *testing.T) {
+	b, err := gatewayConfig("http://127.0.0.1:1", 0, false, []byte(`{"cache":{"enabled":true},"metrics":{"path":"/m"}}`))
+	if err != nil {
+		t.Fatal(err)
+	}
+	var cfg map[string]any
+	if err := json.Unmarshal(b, &cfg); err != nil {
+		t.Fatal(err)
+	}
+	if cfg["cache"] == nil || cfg["providers"] == nil || cfg["metrics"].(map[string]any)["path"] != "/m" {
+		t.Fatalf("merged config: %s", b)
+	}
+	if _, err := gatewayConfig("http://127.0.0.1:1", 0, false, []byte(`[1]`)); err == nil {
+		t.Fatal("a non-object extra config was accepted")
+	}
+}
+
 func TestGatewayConfigIsPlain(t *testing.T) {
 	for _, tc := range []struct {
 		metrics bool
@@ -106,7 +123,7 @@ func TestGatewayConfigIsPlain(t *testing.T) {
 		{false, 0, []string{`"disabled": true`, `"base_url": "http://127.0.0.1:1/v1"`}, []string{"max_conns", "cache", "logs", "telemetry"}},
 		{true, 128, []string{`"max_conns": 128`}, []string{"metrics", "cache"}},
 	} {
-		b, err := gatewayConfig("http://127.0.0.1:1", tc.conns, tc.metrics)
+		b, err := gatewayConfig("http://127.0.0.1:1", tc.conns, tc.metrics, nil)
 		if err != nil {
 			t.Fatal(err)
 		}
