@@ -123,8 +123,8 @@ func cacheBoard() Board {
 					"cache_status = 'hit-semantic'", "\nGROUP BY similarity_bucket\nORDER BY similarity_bucket")}}},
 			{Title: "Hits by tenant and model", Type: "table", Unit: "short",
 				SQL: []SQLQuery{{Table: true, SQL: hourly(
-					"tenant, model, sumIf(requests, cache_status = 'hit-exact') AS exact_hits, sumIf(requests, cache_status = 'hit-semantic') AS semantic_hits, sum(requests) AS requests, (exact_hits + semantic_hits) / greatest(requests, 1) AS hit_rate",
-					"\nGROUP BY tenant, model\nORDER BY requests DESC")}}},
+					"tenant, model, sumIf(requests, cache_status = 'hit-exact') AS exact_hits, sumIf(requests, cache_status = 'hit-semantic') AS semantic_hits, sum(requests) AS total, (exact_hits + semantic_hits) / greatest(total, 1) AS hit_rate",
+					"\nGROUP BY tenant, model\nORDER BY total DESC")}}},
 			{Title: "Bypasses and skipped semantic matches by reason", Type: "bargauge", Unit: "short",
 				Description: "Request controls (x-muninn-cache, Cache-Control) and guards (temperature, tools, near-miss, unsupported text, ...).",
 				Prom:        []PromQuery{{Expr: "sum by (reason) (increase(muninn_cache_bypass_total[$__range]))", Legend: "{{reason}}"}}},

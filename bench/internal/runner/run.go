@@ -8,7 +8,6 @@ import (
 	"os"
 	"path/filepath"
 	"runtime"
-	"syscall"
 	"time"
 
 	"github.com/muninn-gw/muninn/bench/internal/loadgen"
@@ -381,13 +380,4 @@ func (b *bench) phase(ctx context.Context, name string) (*Phase, error) {
 			res.Latency.Quantile(0.5).Round(time.Microsecond), res.Latency.Quantile(0.99).Round(time.Microsecond))
 	}
 	return ph, nil
-}
-
-// cpuSelf is the load generator's own CPU time.
-func cpuSelf() time.Duration {
-	var ru syscall.Rusage
-	if syscall.Getrusage(syscall.RUSAGE_SELF, &ru) != nil {
-		return 0
-	}
-	return time.Duration(ru.Utime.Nano() + ru.Stime.Nano())
 }
