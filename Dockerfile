@@ -2,10 +2,12 @@
 # Muninn: a static, non-root image with a data volume for the built-in stores.
 #
 #   docker build -t muninn .
-#   docker run -p 8080:8080 -v muninn-data:/var/lib/muninn muninn
+#   docker run -p 8080:8080 -v muninn-data:/var/lib/muninn \
+#     -v $PWD/muninn.yaml:/etc/muninn/config.yaml:ro muninn     # your config (listen 0.0.0.0:8080)
 #
 # The build stage runs the same `go build` as the tests (appliance/dockerfile_test.go
-# extracts this command and runs it).
+# extracts this command and runs it; appliance/binary_test.go builds the binary every
+# appliance test runs with it).
 
 FROM golang:1.26.8-bookworm AS build
 WORKDIR /src

@@ -40,8 +40,8 @@ func TestMain(m *testing.M) {
 }
 
 // muninnBinary builds Muninn once with the Dockerfile's own `go build` command (its
-// environment, flags and ARG defaults, VERSION set to testVersion) and returns the
-// binary's path. Every test that runs the gateway uses this binary, so what is tested
+// environment, flags and ARG defaults, VERSION set to testVersion), in the build context
+// .dockerignore leaves, and returns the binary's path. Every test that runs the gateway uses this binary, so what is tested
 // is what the image ships.
 func muninnBinary(t *testing.T) string {
 	t.Helper()
@@ -51,10 +51,22 @@ func muninnBinary(t *testing.T) string {
 			buildErr = err
 			return
 		}
+		// Build in the context docker would send, so a file .dockerignore leaves out
+		// but the build needs fails here as it would in `docker build`.
+		ctxDir := filepath.Join(workDir, "context")
+		root, err := filepath.Abs(repoRoot)
+		if err == nil {
+			err = dockerContext(root, ctxDir)
+		}
+		if err != nil {
+			buildErr = fmt.Errorf("build context: %w", err)
+			return
+		}
+		defer os.RemoveAll(ctxDir)
 		out := filepath.Join(workDir, "out", "muninn")
 		cmdline := strings.Replace(b.Command, b.Output, out, 1)
 		cmd := exec.Command("sh", "-ec", cmdline)
-		cmd.Dir = repoRoot
+		cmd.Dir = ctxDir
 		cmd.Env = os.Environ()
 		for k, v := range b.Args {
 			cmd.Env = append(cmd.Env, k+"="+v)
@@ -181,6 +193,17 @@ func (g *gatewayProc) waitReady(limit time.Duration) error {
 		case <-time.After(100 * time.Millisecond):
 		}
 	}
+}
+
+// ready reports whether /readyz answers 200 now.
+func (g *gatewayProc) ready() bool {
+	hc := http.Client{Timeout: 5 * time.Second}
+	resp, err := hc.Get(g.URL + "/readyz")
+	if err != nil {
+		return false
+	}
+	resp.Body.Close()
+	return resp.StatusCode == http.StatusOK
 }
 
 // stop sends SIGTERM and waits for a clean exit (SIGKILL after 20 s).

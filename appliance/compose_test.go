@@ -2,6 +2,9 @@ package appliance
 
 import (
 	"context"
+	"io"
+	"net"
+	"net/url"
 	"os"
 	"path/filepath"
 	"regexp"
@@ -11,6 +14,7 @@ import (
 
 	"github.com/compose-spec/compose-go/v2/cli"
 	"github.com/compose-spec/compose-go/v2/types"
+	"github.com/sirupsen/logrus"
 )
 
 func loadCompose(t *testing.T, env []string, profiles ...string) (*types.Project, error) {
@@ -155,6 +159,9 @@ func checkServices(t *testing.T, p *types.Project) {
 
 func TestComposeRequiresSecrets(t *testing.T) {
 	// Without a .env every required secret is reported, none is defaulted silently.
+	// (The loader warns about each unset variable on logrus; that is expected here.)
+	logrus.SetOutput(io.Discard)
+	t.Cleanup(func() { logrus.SetOutput(os.Stderr) })
 	_, err := loadCompose(t, nil)
 	if err == nil {
 		t.Fatal("compose loaded without any secrets set")
@@ -187,6 +194,50 @@ func TestComposeMuninnConfigExistsForEveryVectorStore(t *testing.T) {
 		}
 		if _, err := os.Stat(filepath.Join(repoRoot, "deploy", "muninn", "config."+vs+".yaml")); err != nil {
 			t.Errorf("config for vector store %s: %v", vs, err)
+		}
+	}
+}
+
+var configEnvRef = regexp.MustCompile(`\benv\.([A-Z][A-Z0-9_]*)`)
+
+// Every env.NAME a deploy config reads is set, non-empty, in the muninn service's
+// environment, and every address there names a compose service.
+func TestComposeGivesMuninnEveryConfigVariable(t *testing.T) {
+	p, err := loadCompose(t, exampleEnv(t), "qdrant", "pgvector")
+	if err != nil {
+		t.Fatal(err)
+	}
+	env := p.Services["muninn"].Environment
+	for _, vs := range []string{"builtin", "qdrant", "pgvector"} {
+		raw, err := os.ReadFile(filepath.Join(repoRoot, "deploy", "muninn", "config."+vs+".yaml"))
+		if err != nil {
+			t.Fatal(err)
+		}
+		refs := configEnvRef.FindAllStringSubmatch(string(raw), -1)
+		if len(refs) < 5 {
+			t.Errorf("config.%s.yaml reads only %d variables; addresses and secrets belong in the environment", vs, len(refs))
+		}
+		for _, m := range refs {
+			if v := env[m[1]]; v == nil || *v == "" {
+				t.Errorf("config.%s.yaml reads env.%s, which the muninn service does not set", vs, m[1])
+			}
+		}
+	}
+	for name, v := range env {
+		if v == nil {
+			continue
+		}
+		host := ""
+		if u, err := url.Parse(*v); err == nil && u.Host != "" {
+			host = u.Hostname()
+		} else if h, _, err := net.SplitHostPort(*v); err == nil {
+			host = h
+		}
+		if host == "" || strings.Contains(host, ".") {
+			continue // not an address, or outside the compose network
+		}
+		if _, ok := p.Services[host]; !ok {
+			t.Errorf("%s=%s: no compose service %q", name, *v, host)
 		}
 	}
 }

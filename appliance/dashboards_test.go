@@ -3,6 +3,7 @@ package appliance
 import (
 	"bytes"
 	"encoding/json"
+	"fmt"
 	"os"
 	"os/exec"
 	"path/filepath"
@@ -160,7 +161,16 @@ func itoa(i int) string {
 	return string(b)
 }
 
-var metricName = regexp.MustCompile(`\b((?:muninn|gen_ai|go|process)_[a-z0-9_]+)`)
+var (
+	metricName = regexp.MustCompile(`\b((?:muninn|gen_ai|go|process)_[a-z0-9_]+)`)
+	// Label lists and matchers and string literals name labels and values, not metrics.
+	promLabelParts = regexp.MustCompile(`(?:\b(?:by|without|on|ignoring|group_left|group_right)\s*\([^)]*\))|\{[^}]*\}|"(?:[^"\\]|\\.)*"`)
+)
+
+// promMetricNames returns the metric names an expression selects, label names aside.
+func promMetricNames(q string) []string {
+	return metricName.FindAllString(promLabelParts.ReplaceAllString(q, " "), -1)
+}
 
 // dashboardMetrics returns the metric names the PromQL queries use, histogram suffixes
 // removed.
@@ -168,7 +178,7 @@ func dashboardMetrics(t *testing.T) []string {
 	t.Helper()
 	set := map[string]bool{}
 	for _, q := range promQueries(t) {
-		for _, m := range metricName.FindAllString(q, -1) {
+		for _, m := range promMetricNames(q) {
 			m = strings.TrimSuffix(strings.TrimSuffix(strings.TrimSuffix(m, "_bucket"), "_sum"), "_count")
 			set[m] = true
 		}
@@ -179,4 +189,21 @@ func dashboardMetrics(t *testing.T) []string {
 	}
 	sort.Strings(out)
 	return out
+}
+
+func TestPromMetricNames(t *testing.T) {
+	cases := []struct {
+		q    string
+		want string
+	}{
+		{`sum by (gen_ai_request_model) (rate(gen_ai_client_operation_duration_seconds_bucket{gen_ai_request_model=~".*"}[1m]))`,
+			"[gen_ai_client_operation_duration_seconds_bucket]"},
+		{`muninn_log_queue_depth / on(instance) group_left muninn_log_spool_bytes`, "[muninn_log_queue_depth muninn_log_spool_bytes]"},
+		{`label_replace(muninn_errors_total, "x", "muninn_fake_total", "", "")`, "[muninn_errors_total]"},
+	}
+	for _, tc := range cases {
+		if got := fmt.Sprint(promMetricNames(tc.q)); got != tc.want {
+			t.Errorf("%s: %s, want %s", tc.q, got, tc.want)
+		}
+	}
 }

@@ -5,9 +5,13 @@ import (
 	"encoding/json"
 	"net/http"
 	"net/http/httptest"
+	"os"
 	"os/exec"
+	"path/filepath"
 	"strings"
+	"syscall"
 	"testing"
+	"time"
 )
 
 // The image is multi-stage, runs as a non-root user, keeps its data on a volume, checks
@@ -177,5 +181,34 @@ func TestHealthcheckSubcommand(t *testing.T) {
 				}
 			}
 		})
+	}
+}
+
+// While the gateway drains after SIGTERM, /readyz fails and so does the healthcheck,
+// so orchestrators stop routing to it before it closes.
+func TestHealthcheckFailsWhileDraining(t *testing.T) {
+	bin := muninnBinary(t)
+	cfg := filepath.Join(t.TempDir(), "muninn.yaml")
+	if err := os.WriteFile(cfg, []byte("drain_delay: 2s\n"), 0o644); err != nil {
+		t.Fatal(err)
+	}
+	g := startGateway(t, cfg, nil)
+	if out, err := exec.Command(bin, "healthcheck", g.URL+"/readyz").CombinedOutput(); err != nil {
+		t.Fatalf("healthcheck of the ready gateway: %v\n%s", err, out)
+	}
+	if err := g.cmd.Process.Signal(syscall.SIGTERM); err != nil {
+		t.Fatal(err)
+	}
+	// Wait until the signal was handled: /readyz stops answering 200.
+	for g.ready() {
+		time.Sleep(20 * time.Millisecond)
+	}
+	out, err := exec.Command(bin, "healthcheck", g.URL+"/readyz").CombinedOutput()
+	if err == nil {
+		t.Fatalf("healthcheck of a draining gateway exited 0: %s", out)
+	}
+	<-g.done
+	if g.err != nil {
+		t.Errorf("muninn exited with %v after draining\n%s", g.err, g.Output())
 	}
 }

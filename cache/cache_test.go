@@ -334,11 +334,17 @@ func (b *blockingEmbedder) Embed(ctx context.Context, texts []string) ([][]float
 func TestStoreIsAsynchronous(t *testing.T) {
 	emb := &blockingEmbedder{entered: make(chan struct{}, 8), release: make(chan struct{})}
 	st := &bruteStore{now: time.Now, ns: map[string]map[string]vectorstore.Point{}}
-	c, err := New(Config{StoreQueue: 1}, Options{Store: st, Embedder: emb})
+	c, err := New(Config{StoreQueue: 1, StoreWorkers: 1}, Options{Store: st, Embedder: emb})
 	if err != nil {
 		t.Fatal(err)
 	}
 	defer c.Close(context.Background())
+	released := false
+	defer func() {
+		if !released {
+			close(emb.release) // let the worker finish so Close returns after a failure
+		}
+	}()
 	r := userReq("a", "What is Rust?")
 	res := c.Lookup(context.Background(), r, LookupOptions{Refresh: true}) // no embedding at lookup
 	if !c.Store(res, StoreInput{Response: []byte(`{}`)}) {
@@ -357,6 +363,7 @@ func TestStoreIsAsynchronous(t *testing.T) {
 		t.Fatalf("dropped %d", c.Stats().StoresDropped)
 	}
 	close(emb.release)
+	released = true
 	c.Flush(context.Background())
 	if st.count() < 1 {
 		t.Fatal("vector not written")

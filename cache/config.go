@@ -9,7 +9,7 @@ import (
 // Defaults. DefaultThreshold was chosen on the tuning half of the evaluation set
 // (cache/cacheeval) with the built-in embedder; see cache/README.md.
 const (
-	DefaultThreshold   = 0.78
+	DefaultThreshold   = 0.70
 	DefaultTTL         = 24 * time.Hour
 	DefaultMaxEntries  = 100_000
 	DefaultMaxBytes    = 512 << 20
@@ -85,6 +85,9 @@ type Guards struct {
 	// single kinds (e.g. ["format"]).
 	DisableNearMiss bool     `json:"disable_near_miss" yaml:"disable_near_miss"`
 	NearMissOff     []string `json:"near_miss_off" yaml:"near_miss_off"`
+	// DisableLexical turns off the lexical-support rule: below a cosine of LexicalBand a
+	// candidate must share at least half of the shorter prompt's content words.
+	DisableLexical bool `json:"disable_lexical" yaml:"disable_lexical"`
 	// MaxPromptChars skips semantic matching for longer prompts (0: 4000).
 	MaxPromptChars int `json:"max_prompt_chars" yaml:"max_prompt_chars"`
 }
@@ -101,6 +104,8 @@ const (
 	GuardEmpty       = "empty-prompt"
 	GuardNearMiss    = "near-miss"
 	GuardEmbedBusy   = "embed-busy"
+	// GuardLowOverlap (declared with the rule, in verdict.go) counts candidates rejected
+	// for lack of lexical support.
 )
 
 func (c Config) withDefaults() (Config, error) {

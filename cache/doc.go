@@ -21,10 +21,13 @@
 // so a search can never return another tenant's or another conversation's entry, and a
 // shared system prompt never dominates the vector. A candidate is served when its cosine
 // similarity reaches the threshold (Config.Threshold, per-model overrides, a per-request
-// value may only raise it) and it passes the near-miss check (Features, Mismatch):
-// numbers, quoted strings, negation, named entities, units, direction and antonyms, time
-// words and output formats must agree, because embeddings of short prompts barely move
-// when one of them changes.
+// value may only raise it) and it passes the checks of Verdict: the near-miss check
+// (Features, Mismatch: numbers, quoted strings, negation, named entities, units, direction
+// and antonyms, time words and output formats must agree, because embeddings of short
+// prompts barely move when one of them changes) and, below a cosine of LexicalBand,
+// lexical support (the prompts share at least half of the shorter one's content words).
+// Only the most similar live candidate may be served: when it is rejected the lookup
+// misses rather than falling through to a less similar entry.
 //
 // # Guards
 //
@@ -40,8 +43,12 @@
 // # Writes
 //
 // Lookup never writes. Store enqueues a complete response on a bounded queue and returns;
-// workers write the exact tier first (waking identical requests that waited: the first
-// miss on a key leads, others wait up to FlightWait instead of calling upstream), then
-// embed (reusing the lookup's vector) and upsert the vector with the entry's expiry.
+// workers (GOMAXPROCS by default) take up to 16 queued stores at a time, write their exact
+// tier first (waking identical requests that waited: the first miss on a key leads, others
+// wait up to FlightWait instead of calling upstream), then embed in one batch the prompts
+// the lookup did not embed and upsert the vectors with the entries' expiry. A lookup
+// embeds at most once, and only when its scope holds entries to search; the store reuses
+// that vector, so every stored miss costs exactly one embedding, on the request path only
+// when a search needs it.
 // Expired entries are swept every SweepPeriod from both tiers.
 package cache

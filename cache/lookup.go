@@ -24,8 +24,9 @@ type LookupOptions struct {
 // needs neither (Release is a no-op on it).
 type Result struct {
 	Status string // StatusHitExact, StatusHitSemantic or StatusMiss
-	// Reason says why semantic matching was skipped (a Guard* name), why a candidate was
-	// rejected (GuardNearMiss, with NearMissKind), or "refresh"; "" otherwise.
+	// Reason says why semantic matching was skipped (a Guard* name), why the best
+	// candidate was rejected (GuardNearMiss, with NearMissKind, or GuardLowOverlap), or
+	// "refresh"; "" otherwise.
 	Reason       string
 	NearMissKind string
 	Entry        *Entry  // the entry served, on a hit
@@ -222,8 +223,9 @@ func (c *Cache) semanticLookup(ctx context.Context, res *Result, explain bool) {
 	}
 	now := c.now()
 	var qf *Features
+	best := true // the first live candidate is the only one that may be served
 	for _, m := range matches {
-		if !explain && float64(m.Score) < res.Threshold {
+		if !explain && (float64(m.Score) < res.Threshold || !best) {
 			break
 		}
 		e := c.idx.get(m.ID)
@@ -231,31 +233,38 @@ func (c *Cache) semanticLookup(ctx context.Context, res *Result, explain bool) {
 			continue // stale vector: its entry was evicted, deleted or replaced
 		}
 		kind := ""
-		if !c.cfg.Guards.DisableNearMiss {
+		if !c.cfg.Guards.DisableNearMiss || !c.cfg.Guards.DisableLexical {
 			if qf == nil {
 				qf = ExtractFeatures(res.Keys.Prompt)
 			}
-			kind = Mismatch(qf, e.features(), c.nearOff)
+			enabled := c.nearOff
+			if c.cfg.Guards.DisableNearMiss {
+				enabled = noKinds
+			}
+			kind = Verdict(qf, e.features(), m.Score, enabled, !c.cfg.Guards.DisableLexical)
 		}
 		if explain {
 			res.Candidates = append(res.Candidates, Candidate{EntryID: e.ID, Similarity: m.Score, Rejected: kind})
 		}
-		if float64(m.Score) < res.Threshold || res.Entry != nil {
+		if float64(m.Score) < res.Threshold || !best {
+			continue
+		}
+		best = false
+		if kind == GuardLowOverlap {
+			res.Reason = GuardLowOverlap
+			c.ctr.guard(GuardLowOverlap)
 			continue
 		}
 		if kind != "" {
-			if res.NearMissKind == "" {
-				res.NearMissKind = kind
-				res.Reason = GuardNearMiss
-				c.ctr.guard(GuardNearMiss)
-			}
+			res.Reason, res.NearMissKind = GuardNearMiss, kind
+			c.ctr.guard(GuardNearMiss)
 			c.ctr.nearMiss[kind].Add(1)
 			continue
 		}
 		res.Status, res.Entry, res.Similarity = StatusHitSemantic, e, m.Score
 		res.Reason, res.NearMissKind = "", ""
-		if !explain {
-			return
-		}
 	}
 }
+
+// noKinds disables every near-miss kind.
+var noKinds = map[string]bool{}

@@ -64,7 +64,7 @@ type counters struct {
 }
 
 var guardNames = []string{GuardTemperature, GuardN, GuardTools, GuardTruncated, GuardUncovered,
-	GuardNonText, GuardNotUser, GuardEmpty, GuardNearMiss, GuardEmbedBusy}
+	GuardNonText, GuardNotUser, GuardEmpty, GuardNearMiss, GuardLowOverlap, GuardEmbedBusy}
 
 func newCounters() *counters {
 	c := &counters{guards: map[string]*atomic.Int64{}, nearMiss: map[string]*atomic.Int64{}}

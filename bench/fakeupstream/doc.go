@@ -15,4 +15,6 @@
 //     cost next to nothing. POST .../chat/completions answers a fixed completion, or,
 //     when the body holds "stream":true, 20 SSE chunks (role, 18 words, finish) and
 //     [DONE]. Everything else is a 404.
+//
+// Imports: gateway/provider/providertest, fasthttp and the standard library.
 package main

@@ -1,11 +1,12 @@
 // Command loadbench is Muninn's load benchmark. From the repository root:
 //
-//	go run ./bench/loadbench            # the full run, about two minutes
-//	go run ./bench/loadbench -short     # a quick smoke run, a few seconds
+//	go run ./bench/loadbench            # the full run, about 75 seconds
+//	go run ./bench/loadbench -short     # a quick smoke run, about 15 seconds
 //
 // It builds ./cmd/muninn and ./bench/fakeupstream, starts the fake upstream and the
-// gateway as separate processes on loopback ports, and runs three phases, each first
-// directly against the fake upstream (the baseline) and then through the gateway:
+// gateway as separate processes on loopback ports, and runs three phases, each both
+// directly against the fake upstream (the baseline) and through the gateway, in
+// alternating slices (-rounds):
 //
 //  1. fixed rate (open loop; default 2000 req/s for 10 s): latency from the scheduled
 //     send time, so that stalls are not hidden by coordinated omission;
@@ -16,5 +17,8 @@
 // CPU seconds (total and per 10k requests) and peak RSS, then the overheads (gateway
 // minus direct) and how they compare with the targets. -json FILE also writes the
 // figures as JSON. The exit status is 1 when the run fails or has errors, not when a
-// target is missed (the machine may be busy).
+// target is missed (the machine may be busy). See bench/README.md for the method, every
+// flag and measured figures.
+//
+// Imports: bench/internal/runner and the standard library.
 package main

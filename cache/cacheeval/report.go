@@ -22,20 +22,32 @@ var DefaultTargets = Targets{MaxNearMissFHR: 0.05}
 // limit is 80% of the published one, a margin for the report half's prompts being new.
 var TuningTargets = Targets{MaxNearMissFHR: 0.04}
 
-// Half selects the queries of one half of the split ("tune", "report") or all ("").
+// Half selects the queries of one half of the split ("tune", "report") or all (""). For
+// cross-validation while developing, "tune-a" and "tune-b" split the tuning half again
+// (by another hash), so a change made looking at one can be checked on the other without
+// touching the report half.
 func (o *Outcome) Half(name string) func(*Query) bool {
 	if name == "" {
 		return nil
 	}
-	want := 0
-	if name == "report" {
+	want, sub := 0, -1
+	switch name {
+	case "report":
 		want = 1
+	case "tune-a":
+		sub = 0
+	case "tune-b":
+		sub = 1
 	}
 	return func(q *Query) bool {
-		if q.Group < 0 {
-			return half(q.Text) == want
+		key := q.Text
+		if q.Group >= 0 {
+			key = o.Set.Groups[q.Group].ID
 		}
-		return half(o.Set.Groups[q.Group].ID) == want
+		if half(key) != want {
+			return false
+		}
+		return sub < 0 || half(key+"/cv") == sub
 	}
 }
 
@@ -55,24 +67,39 @@ func (t Targets) Meets(m, nonEnglish Metrics) bool {
 		m.WrongEntryRate() <= t.MaxWrongEntry && nonEnglish.WrongServed() == 0
 }
 
-// Choose returns the threshold with the highest true-hit rate on the tuning half that
-// meets the targets (ties go to the higher, safer threshold), and false when none does.
+// Choose returns the threshold for the default: among the thresholds that meet t on the
+// whole tuning half and the published targets (DefaultTargets) on each of its two
+// cross-validation quarters, the highest one whose true-hit rate on the tuning half is
+// within ChooseSlack of the best of them (a gain smaller than that is noise, about two
+// paraphrases, and a higher threshold is safer on new prompts). It returns false when no
+// threshold qualifies. It never reads the report half.
 func (o *Outcome) Choose(thresholds []float64, t Targets) (float64, bool) {
 	tune := o.Half("tune")
-	best, bestRate, found := 0.0, -1.0, false
-	for _, th := range thresholds {
+	meets := func(keep func(*Query) bool, th float64, t Targets) bool {
 		p := Policy{Threshold: th}
-		m := o.Score(p, tune)
-		nonEn := o.Score(p, and(tune, func(q *Query) bool { return q.Lang != "en" }))
-		if !t.Meets(m, nonEn) {
+		return t.Meets(o.Score(p, keep), o.Score(p, and(keep, func(q *Query) bool { return q.Lang != "en" })))
+	}
+	rates := map[float64]float64{}
+	bestRate := -1.0
+	for _, th := range thresholds {
+		if !meets(tune, th, t) || !meets(o.Half("tune-a"), th, DefaultTargets) || !meets(o.Half("tune-b"), th, DefaultTargets) {
 			continue
 		}
-		if r := m.TrueHitRate(); r > bestRate || (r == bestRate && th > best) {
-			best, bestRate, found = th, r, true
+		r := o.Score(Policy{Threshold: th}, tune).TrueHitRate()
+		rates[th] = r
+		bestRate = max(bestRate, r)
+	}
+	best, found := 0.0, false
+	for th, r := range rates {
+		if r >= bestRate-ChooseSlack && th > best {
+			best, found = th, true
 		}
 	}
 	return best, found
 }
+
+// ChooseSlack is the true-hit rate Choose gives up for a higher, safer threshold.
+const ChooseSlack = 0.01
 
 func pct(x float64) string { return fmt.Sprintf("%.1f%%", 100*x) }
 
@@ -147,20 +174,25 @@ func (o *Outcome) WriteBreakdown(w io.Writer, th float64, keep func(*Query) bool
 	}
 }
 
-// WriteAblation writes, at one threshold, what each near-miss check contributes: the
-// rates with all checks, with none, and with each kind switched off alone.
+// WriteAblation writes, at one threshold, what each check contributes: the rates with
+// all checks, with none, with each near-miss kind or the lexical-support rule switched
+// off alone, and with the old fall-through rule instead of the best-candidate rule.
 func (o *Outcome) WriteAblation(w io.Writer, th float64, keep func(*Query) bool) {
-	fmt.Fprintln(w, "| near-miss check | true hits | wrong entry | near-miss false hits | unrelated false hits |")
+	fmt.Fprintln(w, "| check | true hits | wrong entry | near-miss false hits | unrelated false hits |")
 	fmt.Fprintln(w, "|---|---:|---:|---:|---:|")
-	row := func(name, mode string) {
-		m := o.Score(Policy{Threshold: th, NearMiss: mode}, keep)
+	row := func(name string, p Policy) {
+		p.Threshold = th
+		m := o.Score(p, keep)
 		fmt.Fprintf(w, "| %s | %s | %s | %s | %s |\n", name, pct(m.TrueHitRate()), pct(m.WrongEntryRate()),
 			pct(m.NearMissFHR()), pct(m.UnrelatedFHR()))
 	}
-	row("all kinds (default)", "on")
-	row("off", "off")
+	row("all checks (default)", Policy{NearMiss: "on"})
+	row("no check at all", Policy{NearMiss: "off"})
+	row("without lexical support", Policy{NearMiss: "-lexical"})
+	row("falling through to the next candidate", Policy{NearMiss: "on", Fallthrough: true})
+	row("near-miss kinds only, falling through (previous version)", Policy{NearMiss: "-lexical", Fallthrough: true})
 	for _, k := range cache.NearMissKinds {
-		row("without "+k, "-"+k)
+		row("without "+k, Policy{NearMiss: "-" + k})
 	}
 }
 
@@ -198,5 +230,19 @@ func (o *Outcome) WriteFailures(w io.Writer, th float64, keep func(*Query) bool)
 		case q.Kind != KindParaphrase && got >= 0:
 			fmt.Fprintf(w, "FALSE  %-9s %.3f\n       q: %s\n       a: %s\n", q.Kind, best.Similarity, q.Text, anchor(got))
 		}
+	}
+}
+
+// WriteCrossValidation writes the threshold table and the near-miss ablation of each
+// quarter of the set inside the tuning half (tune-a, tune-b) and of the whole tuning
+// half. It never reads the report half.
+func (o *Outcome) WriteCrossValidation(w io.Writer, thresholds []float64, th float64) {
+	for _, h := range []string{"tune-a", "tune-b", "tune"} {
+		_, p, n, u := countHalf(o, h)
+		fmt.Fprintf(w, "### %s (%d paraphrases, %d near-misses, %d unrelated)\n\n", h, p, n, u)
+		o.WriteThresholdTable(w, thresholds, o.Half(h), th)
+		fmt.Fprintf(w, "\n")
+		o.WriteAblation(w, th, o.Half(h))
+		fmt.Fprintf(w, "\n")
 	}
 }

@@ -81,7 +81,7 @@ func Collect(ctx context.Context, set *Set, c *cache.Cache) (*Outcome, error) {
 		q := Query{Group: group, Kind: kind, Lang: lang, Text: text}
 		if res.Status == cache.StatusHitExact {
 			q.Guard = "exact"
-		} else if res.Reason != "" && res.Reason != cache.GuardNearMiss {
+		} else if skippedSearch(res.Reason) {
 			q.Guard = res.Reason
 		}
 		for _, cd := range res.Candidates {
@@ -110,6 +110,12 @@ func Collect(ctx context.Context, set *Set, c *cache.Cache) (*Outcome, error) {
 	return out, nil
 }
 
+// skippedSearch reports whether a lookup's reason is a guard that skipped the semantic
+// search (not a rejected candidate).
+func skippedSearch(reason string) bool {
+	return reason != "" && reason != cache.GuardNearMiss && reason != cache.GuardLowOverlap
+}
+
 func langOf(s string) string {
 	for _, r := range s {
 		if r >= 0xAC00 && r <= 0xD7A3 {
@@ -123,8 +129,12 @@ func langOf(s string) string {
 type Policy struct {
 	Threshold float64
 	// NearMiss is how candidates are checked: "on" uses the cache's verdicts; "off"
-	// ignores them; "-kind" recomputes them with that kind disabled.
+	// ignores them; "-kind" recomputes them with that near-miss kind (or "lexical", the
+	// lexical-support rule) disabled.
 	NearMiss string
+	// Fallthrough serves the next candidate above the threshold when the best one is
+	// rejected (the rule before the best-candidate rule; for comparison only).
+	Fallthrough bool
 }
 
 // served returns the group whose anchor q would be served under p, or -1 for a miss.
@@ -136,28 +146,32 @@ func (o *Outcome) served(q *Query, p Policy) int {
 		if float64(c.Similarity) < p.Threshold {
 			break
 		}
+		rejected := false
 		switch {
 		case p.NearMiss == "off":
 		case len(p.NearMiss) > 1 && p.NearMiss[0] == '-':
-			if o.recheck(q.Text, o.Set.Groups[c.Group].Anchor, p.NearMiss[1:]) != "" {
-				continue
-			}
+			rejected = o.recheck(q.Text, o.Set.Groups[c.Group].Anchor, c.Similarity, p.NearMiss[1:]) != ""
 		default:
-			if c.Rejected != "" {
-				continue
-			}
+			rejected = c.Rejected != ""
 		}
-		return c.Group
+		if !rejected {
+			return c.Group
+		}
+		if !p.Fallthrough {
+			return -1 // the best candidate is the only one the cache may serve
+		}
 	}
 	return -1
 }
 
-func (o *Outcome) recheck(query, anchor, without string) string {
+// recheck recomputes the cache's verdict on a candidate with one check disabled
+// (a near-miss kind, or "lexical").
+func (o *Outcome) recheck(query, anchor string, sim float32, without string) string {
 	on := map[string]bool{}
 	for _, k := range cache.NearMissKinds {
 		on[k] = k != without
 	}
-	return cache.Mismatch(cache.ExtractFeatures(query), cache.ExtractFeatures(anchor), on)
+	return cache.Verdict(cache.ExtractFeatures(query), cache.ExtractFeatures(anchor), sim, on, without != "lexical")
 }
 
 // Metrics are the rates of one policy over a set of queries.

@@ -42,9 +42,12 @@ func loadOutcomes(path string) (o, ablated *Outcome, err error) {
 		}
 		for i := range x.Queries {
 			q := &x.Queries[i]
+			if q.Guard != "exact" && !skippedSearch(q.Guard) {
+				q.Guard = "" // a rejected candidate, recorded as a guard by older versions
+			}
 			for j := range q.Candidates {
 				c := &q.Candidates[j]
-				c.Rejected = x.recheck(q.Text, x.Set.Groups[c.Group].Anchor, "")
+				c.Rejected = x.recheck(q.Text, x.Set.Groups[c.Group].Anchor, c.Similarity, "")
 			}
 		}
 	}

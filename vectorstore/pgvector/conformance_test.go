@@ -30,7 +30,7 @@ var shared struct {
 }
 
 // settle gives a single-session server time to process a closed connection.
-func settle() { time.Sleep(250 * time.Millisecond) }
+func settle() { time.Sleep(500 * time.Millisecond) }
 
 func sharedPool(t testing.TB, dsn string) *pgxpool.Pool {
 	t.Helper()

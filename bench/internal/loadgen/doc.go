@@ -11,6 +11,9 @@
 //   - Stream (FixedRate with Target.Stream) reads SSE responses and also records the time
 //     to the first body byte (TTFB), measured from the scheduled time like the latency.
 //
+// A Client keeps its connections across runs (warm-up, then measured slices); the
+// package-level FixedRate and ClosedLoop use a fresh one.
+//
 // Every run returns a Result with latency histograms (package hist), counts, errors by
 // kind and the achieved rate. A response is an error unless it is a 200 whose body has
 // the expected marker (Target.Expect); a stream also needs "data: [DONE]".

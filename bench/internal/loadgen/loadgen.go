@@ -25,8 +25,41 @@ type Target struct {
 	Timeout time.Duration
 }
 
-// newClient is a client of at most conns connections to t.Addr.
-func newClient(t *Target, conns int) *fasthttp.HostClient {
+// Client sends a Target's request over a pool of keep-alive connections that lasts
+// across runs, so that consecutive runs (warm-up, then measured slices) do not pay for
+// new connections.
+type Client struct {
+	t     Target
+	conns int
+	hc    *fasthttp.HostClient
+}
+
+// NewClient returns a client of at most conns connections to t.Addr.
+func NewClient(t Target, conns int) *Client {
+	conns = max(conns, 1)
+	return &Client{t: t, conns: conns, hc: newHostClient(&t, conns)}
+}
+
+// Close closes the idle connections.
+func (c *Client) Close() { c.hc.CloseIdleConnections() }
+
+// FixedRate sends rate requests per second for dur over a new Client of conns
+// connections (see Client.FixedRate).
+func FixedRate(ctx context.Context, t Target, rate float64, dur time.Duration, conns int) (*Result, error) {
+	c := NewClient(t, conns)
+	defer c.Close()
+	return c.FixedRate(ctx, rate, dur, conns)
+}
+
+// ClosedLoop keeps conns requests in flight for dur over a new Client (see
+// Client.ClosedLoop).
+func ClosedLoop(ctx context.Context, t Target, conns int, dur time.Duration) (*Result, error) {
+	c := NewClient(t, conns)
+	defer c.Close()
+	return c.ClosedLoop(ctx, conns, dur)
+}
+
+func newHostClient(t *Target, conns int) *fasthttp.HostClient {
 	timeout := t.Timeout
 	if timeout <= 0 {
 		timeout = 10 * time.Second
@@ -47,22 +80,22 @@ func newClient(t *Target, conns int) *fasthttp.HostClient {
 }
 
 // FixedRate sends rate requests per second for dur (open loop, see the package doc)
-// over conns connections. It stops early, with what it measured, when ctx is done.
-func FixedRate(ctx context.Context, t Target, rate float64, dur time.Duration, conns int) (*Result, error) {
+// from conns workers (at most the client's connections). It stops early, with what it
+// measured, when ctx is done.
+func (c *Client) FixedRate(ctx context.Context, rate float64, dur time.Duration, conns int) (*Result, error) {
 	if rate <= 0 || dur <= 0 || conns <= 0 {
 		return nil, fmt.Errorf("fixed rate: rate %v, duration %v and connections %d must be positive", rate, dur, conns)
 	}
+	t := c.t
 	total := int64(rate * dur.Seconds())
 	if total < 1 {
 		total = 1
 	}
-	conns = int(min(int64(conns), total))
-	hc := newClient(&t, conns)
-	defer hc.CloseIdleConnections()
+	conns = int(min(int64(conns), int64(c.conns), total))
 	interval := float64(time.Second) / rate
 	ws := make([]*worker, conns)
 	for i := range ws {
-		ws[i] = newWorker(&t, hc)
+		ws[i] = newWorker(&t, c.hc)
 	}
 	start := time.Now().Add(5 * time.Millisecond)
 	var wg sync.WaitGroup
@@ -93,16 +126,17 @@ func FixedRate(ctx context.Context, t Target, rate float64, dur time.Duration, c
 	return merge(&t, start, ws), nil
 }
 
-// ClosedLoop keeps conns requests in flight for dur; latency is measured from each send.
-func ClosedLoop(ctx context.Context, t Target, conns int, dur time.Duration) (*Result, error) {
+// ClosedLoop keeps conns requests (at most the client's connections) in flight for dur;
+// latency is measured from each send.
+func (c *Client) ClosedLoop(ctx context.Context, conns int, dur time.Duration) (*Result, error) {
 	if dur <= 0 || conns <= 0 {
 		return nil, fmt.Errorf("closed loop: duration %v and connections %d must be positive", dur, conns)
 	}
-	hc := newClient(&t, conns)
-	defer hc.CloseIdleConnections()
+	t := c.t
+	conns = min(conns, c.conns)
 	ws := make([]*worker, conns)
 	for i := range ws {
-		ws[i] = newWorker(&t, hc)
+		ws[i] = newWorker(&t, c.hc)
 	}
 	start := time.Now()
 	end := start.Add(dur)

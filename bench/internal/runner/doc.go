@@ -13,6 +13,8 @@
 // Report.Print writes the tables; Report.Checks compares the figures with the targets of
 // the gateway's performance section.
 //
+// It needs Linux (/proc and a parent-death signal for the children).
+//
 // Imports: bench/internal/loadgen, bench/internal/procstat, bench/internal/hist and the
 // standard library. It runs the go tool to build the binaries unless given prebuilt ones.
 package runner

@@ -186,11 +186,15 @@ func waitReady(ctx context.Context, url string) error {
 }
 
 // gatewayConfig is the gateway's config for the benchmark: one OpenAI-compatible
-// provider "fake" at the fake upstream, and nothing else unless asked. extra, when not
-// empty, is a JSON object whose members are added at the top level (replacing ours), to
-// benchmark the gateway with its cache, logs or traces on.
-func gatewayConfig(upstreamURL string, conns int, metrics bool, extra []byte) ([]byte, error) {
+// provider "fake" at the fake upstream, the semantic cache and the request logs off
+// (both are on by default), metrics off unless asked, and the data directory in dataDir.
+// extra, when not empty, is a JSON object whose members are added at the top level
+// (replacing ours), to benchmark the gateway with its cache, logs or traces on.
+func gatewayConfig(upstreamURL, dataDir string, conns int, metrics bool, extra []byte) ([]byte, error) {
 	cfg := map[string]any{
+		"data_dir": dataDir,
+		"cache":    map[string]any{"enabled": false},
+		"logs":     map[string]any{"backend": "off"},
 		"providers": map[string]any{
 			"fake": map[string]any{
 				"type":     "openai",

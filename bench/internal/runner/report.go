@@ -152,6 +152,9 @@ func (r *Report) Print(w io.Writer) {
 		ov := p.Overheads()
 		fmt.Fprintf(w, "gateway: CPU %.2f s (%.3f s per 10k requests), peak RSS %s; upstream CPU meanwhile %.2f s\n",
 			p.Gateway.CPU.Seconds(), p.Gateway.CPUPer10k(), mb(p.Gateway.PeakRSS), p.Gateway.UpstreamCPU.Seconds())
+		if p.Gateway.UpstreamCPU == 0 && p.Gateway.Requests >= 5000 {
+			fmt.Fprintln(w, "WARNING: the upstream did no work while the gateway answered: is a cache answering for it?")
+		}
 		fmt.Fprintf(w, "overhead (gateway - direct): p50 %s, p99 %s; rate %.1f%% of direct", ms(ov.P50), ms(ov.P99), ov.RateRatio*100)
 		if ov.HasStreams {
 			fmt.Fprintf(w, "; TTFB p50 %s, p99 %s", ms(ov.TTFB50), ms(ov.TTFB99))

@@ -24,7 +24,8 @@ const (
 	PhaseStream = "stream"
 )
 
-// Options configure a run. Zero values take the defaults of Defaults().
+// Options configure a run. Zero rates, durations, connection counts, mode and phases
+// take the values of Defaults(); a zero Warmup means none and a zero Rounds means 1.
 type Options struct {
 	// Muninn and Upstream are prebuilt binaries; empty: built from the module into a
 	// temporary directory.
@@ -190,7 +191,7 @@ func Run(ctx context.Context, o Options) (rep *Report, err error) {
 		return nil, err
 	}
 	defer up.stop()
-	cfg, err := gatewayConfig(up.url, o.GatewayConns, o.Metrics, o.ExtraConfig)
+	cfg, err := gatewayConfig(up.url, filepath.Join(dir, "data"), o.GatewayConns, o.Metrics, o.ExtraConfig)
 	if err != nil {
 		return nil, err
 	}
@@ -298,42 +299,46 @@ func (b *bench) targets(stream bool) (direct, gateway loadgen.Target) {
 func (b *bench) phase(ctx context.Context, name string) (*Phase, error) {
 	o := b.o
 	ph := &Phase{Name: name}
-	var run func(ctx context.Context, t loadgen.Target, d time.Duration) (*loadgen.Result, error)
+	var run func(ctx context.Context, c *loadgen.Client, d time.Duration) (*loadgen.Result, error)
 	var total time.Duration
-	stream := false
+	stream, conns := false, o.RateConns
 	switch name {
 	case PhaseFixed:
 		total = o.RateDuration
 		ph.Title = fmt.Sprintf("fixed rate %.0f req/s for %v, %d connections (open loop, latency from the scheduled send)", o.Rate, total, o.RateConns)
-		run = func(ctx context.Context, t loadgen.Target, d time.Duration) (*loadgen.Result, error) {
-			return loadgen.FixedRate(ctx, t, o.Rate, d, o.RateConns)
+		run = func(ctx context.Context, c *loadgen.Client, d time.Duration) (*loadgen.Result, error) {
+			return c.FixedRate(ctx, o.Rate, d, o.RateConns)
 		}
 	case PhaseClosed:
-		total = o.ClosedDuration
+		total, conns = o.ClosedDuration, o.ClosedConns
 		ph.Title = fmt.Sprintf("closed loop, %d connections for %v (maximum throughput)", o.ClosedConns, total)
-		run = func(ctx context.Context, t loadgen.Target, d time.Duration) (*loadgen.Result, error) {
-			return loadgen.ClosedLoop(ctx, t, o.ClosedConns, d)
+		run = func(ctx context.Context, c *loadgen.Client, d time.Duration) (*loadgen.Result, error) {
+			return c.ClosedLoop(ctx, o.ClosedConns, d)
 		}
 	case PhaseStream:
 		stream = true
 		total = o.StreamDuration
 		ph.Title = fmt.Sprintf("streaming, 20 SSE chunks, %.0f req/s for %v (open loop; TTFB and latency from the scheduled send)", o.StreamRate, total)
-		run = func(ctx context.Context, t loadgen.Target, d time.Duration) (*loadgen.Result, error) {
-			return loadgen.FixedRate(ctx, t, o.StreamRate, d, o.RateConns)
+		run = func(ctx context.Context, c *loadgen.Client, d time.Duration) (*loadgen.Result, error) {
+			return c.FixedRate(ctx, o.StreamRate, d, o.RateConns)
 		}
 	}
 	if o.Rounds > 1 {
 		ph.Title += fmt.Sprintf(", in %d alternating slices", o.Rounds)
 	}
 	direct, gateway := b.targets(stream)
+	dc, gc := loadgen.NewClient(direct, conns), loadgen.NewClient(gateway, conns)
+	defer dc.Close()
+	defer gc.Close()
 	sides := []struct {
 		t   loadgen.Target
+		c   *loadgen.Client
 		dst *Side
-	}{{direct, &ph.Direct}, {gateway, &ph.Gateway}}
+	}{{direct, dc, &ph.Direct}, {gateway, gc, &ph.Gateway}}
 	b.logf("phase %s: %s", name, ph.Title)
 	if o.Warmup > 0 {
 		for _, side := range sides {
-			if _, err := run(ctx, side.t, o.Warmup); err != nil {
+			if _, err := run(ctx, side.c, o.Warmup); err != nil {
 				return nil, err
 			}
 		}
@@ -348,7 +353,7 @@ func (b *bench) phase(ctx context.Context, name string) (*Phase, error) {
 			gw0, _ := procstat.CPU(b.gw.pid())
 			up0, _ := procstat.CPU(b.up.pid())
 			self0 := cpuSelf()
-			res, err := run(ctx, side.t, slice)
+			res, err := run(ctx, side.c, slice)
 			if err != nil {
 				return nil, err
 			}

@@ -4,6 +4,7 @@ import (
 	"bytes"
 	"context"
 	"encoding/json"
+	"runtime"
 	"strings"
 	"testing"
 	"time"
@@ -15,6 +16,9 @@ import (
 func TestRunShort(t *testing.T) {
 	if testing.Short() {
 		t.Skip("builds and runs the gateway binary")
+	}
+	if runtime.GOOS != "linux" {
+		t.Skip("measures the gateway through Linux's /proc")
 	}
 	ctx, cancel := context.WithTimeout(context.Background(), 2*time.Minute)
 	defer cancel()
@@ -97,7 +101,7 @@ func TestRunRejectsBadOptions(t *testing.T) {
 }
 
 func TestGatewayConfigExtra(t *testing.T) {
-	b, err := gatewayConfig("http://127.0.0.1:1", 0, false, []byte(`{"cache":{"enabled":true},"metrics":{"path":"/m"}}`))
+	b, err := gatewayConfig("http://127.0.0.1:1", "/tmp/d", 0, false, []byte(`{"cache":{"enabled":true},"metrics":{"path":"/m"}}`))
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -105,10 +109,10 @@ func TestGatewayConfigExtra(t *testing.T) {
 	if err := json.Unmarshal(b, &cfg); err != nil {
 		t.Fatal(err)
 	}
-	if cfg["cache"] == nil || cfg["providers"] == nil || cfg["metrics"].(map[string]any)["path"] != "/m" {
+	if cfg["cache"].(map[string]any)["enabled"] != true || cfg["providers"] == nil || cfg["metrics"].(map[string]any)["path"] != "/m" {
 		t.Fatalf("merged config: %s", b)
 	}
-	if _, err := gatewayConfig("http://127.0.0.1:1", 0, false, []byte(`[1]`)); err == nil {
+	if _, err := gatewayConfig("http://127.0.0.1:1", "/tmp/d", 0, false, []byte(`[1]`)); err == nil {
 		t.Fatal("a non-object extra config was accepted")
 	}
 }
@@ -120,10 +124,11 @@ func TestGatewayConfigIsPlain(t *testing.T) {
 		want    []string
 		absent  []string
 	}{
-		{false, 0, []string{`"disabled": true`, `"base_url": "http://127.0.0.1:1/v1"`}, []string{"max_conns", "cache", "logs", "telemetry"}},
-		{true, 128, []string{`"max_conns": 128`}, []string{"metrics", "cache"}},
+		{false, 0, []string{`"disabled": true`, `"base_url": "http://127.0.0.1:1/v1"`, `"enabled": false`, `"backend": "off"`, `"data_dir": "/tmp/d"`},
+			[]string{"max_conns", "telemetry"}},
+		{true, 128, []string{`"max_conns": 128`, `"enabled": false`}, []string{"metrics"}},
 	} {
-		b, err := gatewayConfig("http://127.0.0.1:1", tc.conns, tc.metrics, nil)
+		b, err := gatewayConfig("http://127.0.0.1:1", "/tmp/d", tc.conns, tc.metrics, nil)
 		if err != nil {
 			t.Fatal(err)
 		}

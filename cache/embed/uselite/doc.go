@@ -5,7 +5,7 @@
 // Apache-2.0, see assets/NOTICE). No cgo, no downloads, no extra server; the matrix
 // kernel is Go assembly on amd64 (AVX2+FMA) with a portable Go fallback.
 //
-//	e, err := uselite.Default() // loads once, ~0.1 s, ~40 MB resident
+//	e, err := uselite.Default() // loads once: 35–70 ms, ~42 MB resident
 //	vecs, err := e.Embed(ctx, []string{"How do I reset my password?"})
 //	if c := e.Coverage(prompt); !c.Supported { /* do not match semantically */ }
 //

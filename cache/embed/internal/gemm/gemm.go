@@ -62,9 +62,20 @@ func (m *Matrix) MulAdd(c, a []float32, rows int) {
 	m.mulAdd(c, a, pr)
 }
 
+// Use6 enables the 6-row tile where one exists (for benchmarks comparing tiles).
+func Use6(on bool) (restore func()) {
+	prev := kernel6
+	if on {
+		kernel6 = best6
+	} else {
+		kernel6 = nil
+	}
+	return func() { kernel6 = prev }
+}
+
 // kBlock is the depth of one pass over a panel: 256×16 floats (16 KiB) stay in L1 while
 // every row tile of the activations goes over them.
-const kBlock = 256
+var kBlock = 256 // a variable only so benchmarks can compare depths
 
 func (m *Matrix) mulAdd(c, a []float32, rows int) {
 	k, n := m.K, m.N
@@ -74,6 +85,11 @@ func (m *Matrix) mulAdd(c, a []float32, rows int) {
 			kb := min(kBlock, k-k0)
 			block := panel[k0*panelWidth : (k0+kb)*panelWidth]
 			i := 0
+			if kernel6 != nil {
+				for ; i+6 <= rows; i += 6 {
+					kernel6(block, a[i*k+k0:], kb, k, c[i*n+p*panelWidth:], n)
+				}
+			}
 			for ; i+Tile <= rows; i += Tile {
 				kernel(block, a[i*k+k0:], kb, k, c[i*n+p*panelWidth:], n)
 			}
@@ -129,13 +145,13 @@ func kernelGo(panel, a []float32, k, lda int, c []float32, ldc int) {
 // the best one for this CPU) and returns a function restoring the previous choice. For
 // benchmarks and tests comparing the kernels; not safe to call concurrently with Mul.
 func ForceGeneric(generic bool) (restore func()) {
-	prev, prev1 := kernel, kernel1
+	prev, prev1, prev6 := kernel, kernel1, kernel6
 	if generic {
-		kernel, kernel1 = kernelGo, kernel1Go
+		kernel, kernel1, kernel6 = kernelGo, kernel1Go, nil
 	} else {
-		kernel, kernel1 = best, best1
+		kernel, kernel1, kernel6 = best, best1, best6
 	}
-	return func() { kernel, kernel1 = prev, prev1 }
+	return func() { kernel, kernel1, kernel6 = prev, prev1, prev6 }
 }
 
 // kernel1Go adds the product of one row of a (k values) and a panel into 16 values of c.

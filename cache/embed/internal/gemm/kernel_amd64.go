@@ -16,6 +16,11 @@ func kernelAVX2(panel, a []float32, k, lda int, c []float32, ldc int)
 //go:noescape
 func kernel1AVX2(panel, a []float32, k int, c []float32)
 
+// kernel6AVX2 is kernelAVX2 for 6 rows of a and c.
+//
+//go:noescape
+func kernel6AVX2(panel, a []float32, k, lda int, c []float32, ldc int)
+
 var hasAVX2 = cpu.X86.HasAVX2 && cpu.X86.HasFMA
 
 var best = func() func(panel, a []float32, k, lda int, c []float32, ldc int) {
@@ -32,9 +37,18 @@ var best1 = func() func(panel, a []float32, k int, c []float32) {
 	return kernel1Go
 }()
 
+// best6 computes 6-row tiles, or is nil when only the 4-row tile exists.
+var best6 = func() func(panel, a []float32, k, lda int, c []float32, ldc int) {
+	if hasAVX2 {
+		return kernel6AVX2
+	}
+	return nil
+}()
+
 var (
 	kernel  = best
 	kernel1 = best1
+	kernel6 = best6
 )
 
 // Accelerated reports whether an assembly kernel is in use.

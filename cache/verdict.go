@@ -1,0 +1,84 @@
+package cache
+
+// Two general rules complement the near-miss kinds (Mismatch). Unlike the kinds, which
+// look for particular slots (a number, an entity, a direction), they use nothing but the
+// similarity and the prompts' own content words, so they carry no word lists that could
+// fit one set of prompts.
+//
+//   - Lexical support (Verdict): below LexicalBand, a candidate must share at least
+//     LexicalMinOverlap of the content words of the shorter prompt. The lower the cosine,
+//     the less the vector alone says; in that band a paraphrase keeps most of its subject
+//     words while an unrelated or neighbouring question does not.
+//   - Best candidate only (semanticLookup): when the most similar entry above the
+//     threshold is rejected, the lookup misses; it never falls through to a less similar
+//     entry. A prompt that is a near-miss of its closest entry is not a paraphrase of a
+//     more distant one.
+
+// GuardLowOverlap is the rejection reason (and counter) of the lexical-support rule.
+const GuardLowOverlap = "low-overlap"
+
+// Lexical-support parameters, chosen by cross-validation inside the tuning half of the
+// evaluation set (cache/README.md).
+const (
+	LexicalBand       = 0.80
+	LexicalMinOverlap = 0.5
+)
+
+// Verdict returns why candidate c (with cosine similarity sim to query q) must not be
+// served: a near-miss kind, GuardLowOverlap, or "" when it may be served. enabled filters
+// the near-miss kinds (nil: all); lexical switches the lexical-support rule.
+func Verdict(q, c *Features, sim float32, enabled map[string]bool, lexical bool) string {
+	if k := Mismatch(q, c, enabled); k != "" {
+		return k
+	}
+	if lexical && float64(sim) < LexicalBand && ContentOverlap(q, c) < LexicalMinOverlap {
+		return GuardLowOverlap
+	}
+	return ""
+}
+
+// ContentOverlap is the fraction of the content words of one prompt found in the other,
+// the larger of the two directions (so a paraphrase that adds words is not penalised).
+// Words are lower-cased and lightly stemmed, function words dropped; a word also matches
+// a compound of two adjacent words on the other side ("light-year" / "light year").
+// Prompts without content words (only numbers, symbols) overlap fully: the near-miss
+// kinds judge them.
+func ContentOverlap(a, b *Features) float64 {
+	if len(a.Content) == 0 || len(b.Content) == 0 {
+		return 1
+	}
+	return max(covered(a.Content, b.Content), covered(b.Content, a.Content))
+}
+
+// covered is the fraction of the words of a that occur in b.
+func covered(a, b []string) float64 {
+	n := 0
+	for i, w := range a {
+		switch {
+		case hasWord(b, w) || joinedIn(b, w):
+			n++
+		case i+1 < len(a) && hasWord(b, a[i]+a[i+1]), i > 0 && hasWord(b, a[i-1]+a[i]):
+			n++
+		}
+	}
+	return float64(n) / float64(len(a))
+}
+
+func hasWord(ws []string, w string) bool {
+	for _, x := range ws {
+		if x == w {
+			return true
+		}
+	}
+	return false
+}
+
+// joinedIn reports whether w is two adjacent words of ws written together.
+func joinedIn(ws []string, w string) bool {
+	for i := 0; i+1 < len(ws); i++ {
+		if len(ws[i])+len(ws[i+1]) == len(w) && ws[i]+ws[i+1] == w {
+			return true
+		}
+	}
+	return false
+}
