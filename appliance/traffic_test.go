@@ -168,6 +168,24 @@ func (c *trafficClient) chatUntil(want, tenant, model, prompt string, o chatOpts
 	return nil
 }
 
+// semanticHit asks paraphrases in turn until one is a semantic hit.
+func (c *trafficClient) semanticHit(tenant, model string, paraphrases []string) chatCall {
+	c.t.Helper()
+	var last chatCall
+	for i := 0; i < 60; i++ {
+		last = c.chat(tenant, model, paraphrases[i%len(paraphrases)], chatOpts{})
+		if last.Status != 200 {
+			c.t.Fatalf("%s %s: status %d: %s", tenant, model, last.Status, last.Content)
+		}
+		if last.Cache == "hit-semantic" {
+			return last
+		}
+		time.Sleep(100 * time.Millisecond)
+	}
+	c.t.Fatalf("%s %s: no paraphrase became a semantic hit (last: %q)", tenant, model, last.Cache)
+	return last
+}
+
 // sendTraffic sends what a small team's day looks like: two tenants, several models
 // (one without a known price), first requests and exact repeats, paraphrases, a stream,
 // a temperature > 0 request (semantic matching skipped), a request bypassing the cache,

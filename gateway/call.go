@@ -34,7 +34,8 @@ type Call struct {
 	RequestedModel string
 
 	// Routing outcome: the provider, upstream model and key name that produced the answer
-	// (or the last one tried).
+	// (or the last one tried). On a cache hit, the provider and model of the response the
+	// entry holds; KeyName and Attempts stay empty.
 	Provider string
 	Model    string
 	KeyName  string

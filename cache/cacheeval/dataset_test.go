@@ -147,3 +147,35 @@ N negation: How do I reverse a list in Python without modifying the original?
 		}
 	}
 }
+
+func TestCrossValidationQuartersPartitionTheTuningHalf(t *testing.T) {
+	set, err := Load()
+	if err != nil {
+		t.Fatal(err)
+	}
+	o := &Outcome{Set: set}
+	for i, g := range set.Groups {
+		o.Queries = append(o.Queries, Query{Group: i, Kind: KindParaphrase, Text: g.Paraphrases[0]})
+	}
+	for _, u := range set.Unrelated {
+		o.Queries = append(o.Queries, Query{Group: -1, Kind: KindUnrelated, Text: u})
+	}
+	tune, rep, a, b := o.Half("tune"), o.Half("report"), o.Half("tune-a"), o.Half("tune-b")
+	na, nb := 0, 0
+	for i := range o.Queries {
+		q := &o.Queries[i]
+		inA, inB := a(q), b(q)
+		if inA && inB || (inA || inB) != tune(q) || (inA || inB) == rep(q) {
+			t.Fatalf("%q: tune-a %v, tune-b %v, tune %v, report %v", q.Text, inA, inB, tune(q), rep(q))
+		}
+		if inA {
+			na++
+		}
+		if inB {
+			nb++
+		}
+	}
+	if na < len(o.Queries)/6 || nb < len(o.Queries)/6 {
+		t.Fatalf("unbalanced quarters: %d and %d of %d", na, nb, len(o.Queries))
+	}
+}

@@ -148,6 +148,11 @@ func (p *Plugin) hit(c *gateway.Call, res *cache.Result, resp *api.ChatResponse)
 	info.SavedLatency = e.Latency
 	info.SavedUsage = resp.Usage
 	info.SavedProvider, info.SavedModel = e.Provider, e.UpstreamModel
+	// The answer was produced by the entry's provider and model: logs, metrics and traces
+	// attribute the hit to them (no attempt is recorded, so nothing is re-stored).
+	if c.Provider == "" {
+		c.Provider, c.Model = e.Provider, e.UpstreamModel
+	}
 	c.SetResponseHeader(HeaderCache, res.Status)
 	c.SetResponseHeader(HeaderID, e.ID)
 	if res.Status == cache.StatusHitSemantic {
