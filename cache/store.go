@@ -67,7 +67,7 @@ func (c *Cache) Release(res *Result) {
 }
 
 // storeBatch bounds the jobs one worker takes at once: their prompts are embedded in one
-// forward pass (the built-in model spends about a third less CPU per text in batches)
+// forward pass (the built-in model spends about 30% less CPU per text in batches)
 // and their vectors upserted together.
 const storeBatch = 16
 

@@ -42,8 +42,9 @@ var gatewayNames = map[string]string{
 	"google": "gemini",
 }
 
-// SelfHostedProviders are the gateway presets for servers the user runs themselves. The
-// default configuration prices them at 0 (the gateway pays no per-token fee); set a
+// SelfHostedProviders are the gateway presets for servers the user runs themselves, and
+// "muninn", the models the gateway runs in-process (the built-in embedder). The default
+// configuration prices them at 0 (the gateway pays no per-token fee); set a
 // provider or model price (for example from GPU-hours) to account for the hardware.
 var SelfHostedProviders = []string{"ollama", "vllm", "lmstudio", "llamacpp", "muninn"}
 

@@ -6,6 +6,7 @@ import (
 	"encoding/json"
 	"fmt"
 	"path/filepath"
+	"sync"
 	"time"
 
 	"github.com/muninn-gw/muninn/cache"
@@ -47,10 +48,6 @@ type embedderSection struct {
 	MaxRetries int               `json:"max_retries"`
 	Headers    map[string]string `json:"headers"`
 }
-
-// builtinEmbedder is the process's one instance of the built-in model, shared by the
-// cache and the muninn/use-lite embeddings endpoint.
-var builtinEmbedder *uselite.Embedder
 
 func strictJSON(section string, raw json.RawMessage, v any) error {
 	raw = bytes.TrimSpace(raw)
@@ -141,12 +138,10 @@ func wireCache(w *wiring) error {
 }
 
 // wireBuiltinEmbeddings serves the built-in model as muninn/use-lite on /v1/embeddings.
+// The model (about 40 MB) is loaded on the first embeddings request, unless the semantic
+// cache loads it at start.
 func wireBuiltinEmbeddings(w *wiring) error {
-	emb, err := builtin()
-	if err != nil {
-		return err
-	}
-	p := localembed.New(localembed.Config{Name: "muninn", Models: map[string]localembed.Embedder{"use-lite": emb}})
+	p := localembed.New(localembed.Config{Name: "muninn", Models: map[string]localembed.Embedder{"use-lite": lazyBuiltin{}}})
 	registerOnce("muninn", func(provider.Config) (provider.Provider, error) { return p, nil })
 	w.AdjustConfig(func(cfg *gateway.Config) {
 		if cfg.Providers == nil {
@@ -169,20 +164,40 @@ func registerOnce(typ string, f provider.Factory) {
 		return
 	}
 	registered[typ] = true
-	provider.Register(typ, func(cfg provider.Config) (provider.Provider, error) { return f(cfg) })
+	provider.Register(typ, f)
 }
 
+var (
+	builtinOnce sync.Once
+	builtinEmb  *uselite.Embedder
+	builtinErr  error
+)
+
+// builtin returns the process's one instance of the built-in model, shared by the cache
+// and the muninn/use-lite endpoint, loading it on first use.
 func builtin() (*uselite.Embedder, error) {
-	if builtinEmbedder != nil {
-		return builtinEmbedder, nil
-	}
-	emb, err := uselite.Default()
-	if err != nil {
-		return nil, fmt.Errorf("built-in embedder: %w", err)
-	}
-	builtinEmbedder = emb
-	return emb, nil
+	builtinOnce.Do(func() {
+		builtinEmb, builtinErr = uselite.Default()
+		if builtinErr != nil {
+			builtinErr = fmt.Errorf("built-in embedder: %w", builtinErr)
+		}
+	})
+	return builtinEmb, builtinErr
 }
+
+// lazyBuiltin is the built-in model as the embeddings provider sees it: loaded on the
+// first request.
+type lazyBuiltin struct{}
+
+func (lazyBuiltin) Embed(ctx context.Context, texts []string) ([][]float32, error) {
+	emb, err := builtin()
+	if err != nil {
+		return nil, err
+	}
+	return emb.Embed(ctx, texts)
+}
+
+func (lazyBuiltin) Dim() int { return uselite.Dim }
 
 func openEmbedder(w *wiring) (embed.Embedder, error) {
 	raw, err := resolveSection("embedder", w.Config.Embedder, w.Lookup)

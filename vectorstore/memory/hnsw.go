@@ -24,15 +24,36 @@ func (x *index) getScratch() *scratch {
 		s.visited = make([]uint16, n+n/4+64)
 		s.gen = 0
 	}
+	return s
+}
+
+func (x *index) putScratch(s *scratch) { x.scratchs.Put(s) }
+
+// nextGen starts a new visited set.
+func (s *scratch) nextGen() {
 	s.gen++
 	if s.gen == 0 {
 		clear(s.visited)
 		s.gen = 1
 	}
-	return s
 }
 
-func (x *index) putScratch(s *scratch) { x.scratchs.Put(s) }
+// upperEf is the beam width on the levels above the base one. HNSW's greedy walk (a
+// beam of 1) there can settle in the wrong cluster of clustered data, and the base-layer
+// search cannot leave it; a few candidates carried down cost little and avoid that.
+const upperEf = 8
+
+// descend walks from the entry point down to level stop+1 with a narrow beam and
+// returns the best candidates found (best first) as entry points for level stop.
+func (x *index) descend(q []float32, ep uint32, top, stop int, s *scratch) []cand {
+	eps := append(s.sel[:0], cand{x.score(q, ep), ep})
+	for l := top; l > stop; l-- {
+		x.searchLayer(q, eps, upperEf, l, s, nil, 0)
+		eps = drainInto(eps[:0], &s.res)
+	}
+	s.sel = eps
+	return eps
+}
 
 // neighbours copies slot i's links on level l into dst.
 func (x *index) neighbours(i uint32, l int, dst []uint32) []uint32 {
@@ -79,24 +100,6 @@ func (x *index) setNeighboursLocked(i uint32, l int, nbrs []cand) {
 	nd.upper[l-1] = up
 }
 
-// greedy walks level l from ep towards q and returns the closest slot found.
-func (x *index) greedy(q []float32, ep cand, l int, s *scratch) cand {
-	for changed := true; changed; {
-		changed = false
-		s.nbrs = x.neighbours(ep.id, l, s.nbrs)
-		for _, nb := range s.nbrs {
-			if nb >= x.n {
-				continue
-			}
-			c := cand{x.score(q, nb), nb}
-			if better(c, ep) {
-				ep, changed = c, true
-			}
-		}
-	}
-	return ep
-}
-
 // acceptFunc decides which slots may enter the results (the walk crosses all of them).
 type acceptFunc func(i uint32) bool
 
@@ -104,13 +107,19 @@ type acceptFunc func(i uint32) bool
 // in s.res (worst on top). While fewer than ef slots are accepted (a selective filter,
 // many expired points) the search keeps widening; budget, when positive, caps the
 // slots it scores so such a query cannot turn into a slow walk of the whole graph.
-func (x *index) searchLayer(q []float32, ep cand, ef, l int, s *scratch, accept acceptFunc, budget int) {
+func (x *index) searchLayer(q []float32, eps []cand, ef, l int, s *scratch, accept acceptFunc, budget int) {
+	s.nextGen()
 	s.front = s.front[:0]
 	s.res = s.res[:0]
-	s.visited[ep.id] = s.gen
-	s.front.push(ep)
-	if accept == nil || accept(ep.id) {
-		s.res.push(ep)
+	for _, ep := range eps {
+		if s.visited[ep.id] == s.gen {
+			continue
+		}
+		s.visited[ep.id] = s.gen
+		s.front.push(ep)
+		if accept == nil || accept(ep.id) {
+			s.res.offer(ep, ef)
+		}
 	}
 	for len(s.front) > 0 {
 		c := s.front.pop()
@@ -158,26 +167,18 @@ func (x *index) link(i uint32, q []float32, s *scratch) {
 	ep, top := x.ep, x.epLevel
 	x.epMu.Unlock()
 
-	cur := cand{x.score(q, ep), ep}
-	for l := top; l > level; l-- {
-		cur = x.greedy(q, cur, l, s)
-	}
+	eps := slices.Clone(x.descend(q, ep, top, level, s))
 	live := func(j uint32) bool { return j != i && x.node(j).live }
 	for l := min(level, top); l >= 0; l-- {
-		s.gen++
-		if s.gen == 0 {
-			clear(s.visited)
-			s.gen = 1
-		}
-		x.searchLayer(q, cur, x.efC, l, s, live, 0)
-		// Results sorted best first; the best is the next level's entry.
+		x.searchLayer(q, eps, x.efC, l, s, live, 0)
+		// Results sorted best first; they are the next level's entries.
 		s.sel = s.sel[:0]
 		for len(s.res) > 0 {
 			s.sel = append(s.sel, s.res.pop())
 		}
 		slices.Reverse(s.sel)
 		if len(s.sel) > 0 {
-			cur = s.sel[0]
+			eps = append(eps[:0], s.sel...)
 		}
 		maxN := x.m
 		if l == 0 {

@@ -87,24 +87,25 @@ func (x *index) graphSearch(q []float32, k, ef int, s *scratch, accept acceptFun
 	if ep == noNode {
 		return nil
 	}
-	cur := cand{x.score(q, ep), ep}
-	for l := top; l > 0; l-- {
-		cur = x.greedy(q, cur, l, s)
-	}
-	x.searchLayer(q, cur, ef, 0, s, accept, max(searchBudget, 100*ef))
+	eps := x.descend(q, ep, top, 0, s)
+	x.searchLayer(q, eps, ef, 0, s, accept, max(searchBudget, 100*ef))
 	for len(s.res) > k {
 		s.res.pop()
 	}
 	return drain(&s.res)
 }
 
-// drain empties a result heap into a best-first slice.
-func drain(h *minHeap) []cand {
-	out := make([]cand, len(*h))
-	for i := len(out) - 1; i >= 0; i-- {
-		out[i] = h.pop()
+// drain empties a result heap into a new best-first slice.
+func drain(h *minHeap) []cand { return drainInto(nil, h) }
+
+// drainInto empties a result heap into dst, best first.
+func drainInto(dst []cand, h *minHeap) []cand {
+	n := len(*h)
+	dst = slices.Grow(dst[:0], n)[:n]
+	for i := n - 1; i >= 0; i-- {
+		dst[i] = h.pop()
 	}
-	return out
+	return dst
 }
 
 // SearchExact is Search by a full scan, without the graph: the ground truth the graph

@@ -136,28 +136,47 @@ func BenchmarkThroughputNoCache(b *testing.B) {
 	parallel(b, gw.URL)
 }
 
+// BenchmarkThroughputCacheMiss has 0% hits in two shapes: "one-scope" (every prompt new,
+// all in one scope that has entries, so each lookup embeds on the request path and the
+// store reuses the vector) and "new-scopes" (each request has its own system prompt, as
+// new conversations do: lookups skip embedding and the store workers embed every prompt
+// in the background). Each runs with the default store workers (GOMAXPROCS) and with one,
+// the setting before background embedding was spread over every core.
 func BenchmarkThroughputCacheMiss(b *testing.B) {
-	var ce *countingEmbedder
-	r := newRig(b, rigOpts{wrap: func(e embed.Embedder) embed.Embedder {
-		ce = &countingEmbedder{Embedder: e}
-		return ce
-	}})
-	// Prime the scope so that every lookup has something to search.
-	r.ask(b, "How do I reverse a list in Python?")
-	ce.reset()
-	wall := parallel(b, r.gw.URL)
-	b.StopTimer()
-	st := r.cache.Stats()
-	r.cache.Flush(context.Background())
-	lookups := float64(st.Lookups - 1)
-	b.ReportMetric(float64(st.Guards[cache.GuardEmbedBusy])/lookups, "embed-busy/op")
-	b.ReportMetric(float64(st.StoresDropped)/lookups, "store-dropped/op")
-	b.ReportMetric(float64(ce.busy.Load())/float64(wall), "embeds-parallel")
-	b.ReportMetric(float64(ce.texts.Load())/lookups, "embeds/op")
+	for _, shape := range []string{"one-scope", "new-scopes"} {
+		for _, workers := range []int{0, 1} {
+			name := fmt.Sprintf("%s/workers=%d", shape, workers)
+			if workers == 0 {
+				name = shape + "/workers=default"
+			}
+			b.Run(name, func(b *testing.B) {
+				var ce *countingEmbedder
+				r := newRig(b, rigOpts{cfg: cache.Config{StoreWorkers: workers}, wrap: func(e embed.Embedder) embed.Embedder {
+					ce = &countingEmbedder{Embedder: e}
+					return ce
+				}})
+				// Prime the scope so that every one-scope lookup has something to search.
+				r.ask(b, "How do I reverse a list in Python?")
+				ce.reset()
+				wall := parallelWith(b, r.gw.URL, shape == "new-scopes")
+				b.StopTimer()
+				st, busy := r.cache.Stats(), ce.busy.Load()
+				r.cache.Flush(context.Background()) // then count the embeddings of every store
+				lookups := float64(st.Lookups - 1)
+				b.ReportMetric(float64(st.Guards[cache.GuardEmbedBusy])/lookups, "embed-busy/op")
+				b.ReportMetric(float64(st.StoresDropped)/lookups, "store-dropped/op")
+				b.ReportMetric(float64(busy)/float64(wall), "embeds-parallel")
+				b.ReportMetric(float64(ce.texts.Load())/lookups, "embeds/op")
+			})
+		}
+	}
 }
 
 // parallel runs b.N requests from 8 clients, each prompt new, and returns the wall time.
-func parallel(b *testing.B, url string) time.Duration {
+func parallel(b *testing.B, url string) time.Duration { return parallelWith(b, url, false) }
+
+// parallelWith is parallel; with newScopes each request also has its own system prompt.
+func parallelWith(b *testing.B, url string, newScopes bool) time.Duration {
 	b.SetParallelism(4)
 	start, cpu0 := time.Now(), processCPU()
 	b.ResetTimer()
@@ -166,7 +185,12 @@ func parallel(b *testing.B, url string) time.Duration {
 		id := time.Now().UnixNano()
 		for pb.Next() {
 			i++
-			if _, err := post(b, url, keyAlice, body(fmt.Sprintf("Question %d-%d about numbers", id, i))); err != nil {
+			req := body(fmt.Sprintf("Question %d-%d about numbers", id, i))
+			if newScopes {
+				req = `{"model":"fake/m1","temperature":0,"messages":[{"role":"system","content":"You are assistant ` +
+					fmt.Sprintf("%d-%d", id, i) + `."},{"role":"user","content":"Question about numbers"}]}`
+			}
+			if _, err := post(b, url, keyAlice, req); err != nil {
 				b.Error(err)
 				return
 			}

@@ -419,3 +419,20 @@ func TestCallCacheInfo(t *testing.T) {
 		t.Fatalf("bypass info: %+v", off)
 	}
 }
+
+// TestLowOverlapMiss: a candidate in the uncertain similarity band that shares too few
+// content words is not served, and the reason says so.
+func TestLowOverlapMiss(t *testing.T) {
+	r := newRig(t, rigOpts{})
+	r.ask(t, "How often should I water a snake plant?")
+	rep := r.ask(t, "How often should I water a fiddle leaf fig?")
+	if rep.cacheStatus() != semcache.StatusMiss || rep.header.Get(semcache.HeaderReason) != cache.GuardLowOverlap {
+		t.Fatalf("%q reason %q", rep.cacheStatus(), rep.header.Get(semcache.HeaderReason))
+	}
+	if r.upstreamCalls() != 2 {
+		t.Fatalf("%d upstream calls, want 2", r.upstreamCalls())
+	}
+	if n := r.cache.Stats().Guards[cache.GuardLowOverlap]; n != 1 {
+		t.Fatalf("low-overlap counted %d times", n)
+	}
+}

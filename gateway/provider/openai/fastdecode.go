@@ -127,6 +127,9 @@ type chunkDecoder struct {
 
 // decode fills dst from data (dst is overwritten).
 func (d *chunkDecoder) decode(data []byte, dst *api.ChatChunk) error {
+	if d.scanChunk(data, dst) {
+		return nil
+	}
 	if !knownKeys(data) {
 		*dst = api.ChatChunk{}
 		return json.Unmarshal(data, dst)

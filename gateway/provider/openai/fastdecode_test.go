@@ -26,6 +26,34 @@ var decodeCorpus = []string{
 	`{"id":"r","choices":[{"index":0,"message":{"role":"assistant","content":"x","reasoning_content":"r","refusal":"no"},"finish_reason":"stop"}]}`,
 	`{"id":"r","citations":["u"],"choices":[{"index":0,"message":{"role":"assistant","content":"x"}}]}`,
 	`{"id":"esc\u0041","ch\u006fices":[]}`,
+	// Shapes of the hand scanner (chunkscan.go) and its edges.
+	` { "id" : "a\u00e9\n\"" , "object":null,"created":-0,"model":"m\u2028","choices":[ {"index":1,"delta":{"role":"assistant","content":"h\ud800é"},"finish_reason":null,"logprobs":null} ] } `,
+	`{"id":"c","choices":[{"index":0,"delta":{"content":"a"}},{"index":1,"delta":{"refusal":"r","role":null}}]}`,
+	`{"id":"c","choices":[{"index":0,"delta":{"content":"a"},"finish_reason":"stop"}],"usage":{"prompt_tokens":3,"completion_tokens":4,"total_tokens":7}}`,
+	`{"id":"c","choices":[{"index":0,"delta":{"tool_calls":null}}],"usage":null,"choices":[]}`,
+	`{"id":"c","id":"d"}`,
+	`{"id":"c","ID":"d"}`,
+	`{"created":1.0}`,
+	`{"created":1e3}`,
+	`{"created":0123}`,
+	`{"created":99999999999999999999}`,
+	`{"created":"1"}`,
+	`{"choices":[{"index":0,"delta":null}]}`,
+	`{"choices":null,"obfuscation":123}`,
+	`{"choices":{}}`,
+	`{"choices":[{"index":0,"delta":{"content":"a\x"}}]}`,
+	`{"choices":[{"index":0,"delta":{"content":"a` + "\x01" + `"}}]}`,
+	`{"id":"c"} x`,
+	`{"id":"c",}`,
+	`{"id":"c"`,
+	`[]`,
+	`null`,
+	`{"id":"\u00zz"}`,
+	`{"choices":[{"index":-3,"delta":{"content":"\/"},"finish_reason":"length"}]}`,
+	`{"choices":[{"index":0,"delta":{"tool_calls":[{"index":0,"function":{"arguments":"{}"}}]}}]}`,
+	`{"choices":[{"index":0,"delta":{"tool_calls":{}}}]}`,
+	`{"usage":[1]}`,
+	`{"obfuscation":"a","obfuscation":"b"}`,
 }
 
 // TestFastDecodeMatches proves the fast path decodes exactly like the api types.
@@ -67,6 +95,45 @@ func checkSameDecode(t *testing.T, in []byte) {
 func normChunk(c api.ChatChunk) string {
 	b, _ := json.Marshal(c)
 	return string(b)
+}
+
+// TestScanChunkTakesCommonChunks checks that the common chunk shapes take the hand
+// scanner (not the encoding/json fallbacks) and that it leaves the unusual ones to them.
+func TestScanChunkTakesCommonChunks(t *testing.T) {
+	tests := []struct {
+		in   string
+		scan bool
+	}{
+		{`{"id":"chatcmpl-1","object":"chat.completion.chunk","created":1,"model":"m","choices":[{"index":0,"delta":{"role":"assistant","content":""},"logprobs":null,"finish_reason":null}]}`, true},
+		{`{"id":"chatcmpl-1","object":"chat.completion.chunk","created":1,"model":"m","system_fingerprint":"fp","choices":[{"index":0,"delta":{"content":" word"},"finish_reason":null}],"obfuscation":"x"}`, true},
+		{`{"id":"c","choices":[{"index":0,"delta":{},"finish_reason":"stop"}],"usage":null}`, true},
+		{`{"id":"c","choices":[],"usage":{"prompt_tokens":3,"completion_tokens":4,"total_tokens":7}}`, true},
+		{`{"id":"c","choices":[{"index":0,"delta":{"tool_calls":[{"index":0,"id":"call_1","type":"function","function":{"name":"f","arguments":""}}]}}]}`, true},
+		{`{"id":"c","choices":[{"index":0,"delta":{"content":"hé \"q\""}}]}`, true},
+		{`{"id":"c","x_groq":{"id":"req"}}`, false},
+		{`{"id":"c","choices":[{"index":0,"delta":{"reasoning_content":"r"}}]}`, false},
+		{`{"id":"c","choices":[{"index":0,"delta":{"content":"a"},"logprobs":{"content":[]}}]}`, false},
+		{`{"id":"c","id":"d"}`, false},
+		{`{"Id":"c"}`, false},
+	}
+	for _, tt := range tests {
+		var d chunkDecoder
+		var c api.ChatChunk
+		if got := d.scanChunk([]byte(tt.in), &c); got != tt.scan {
+			t.Errorf("scanChunk(%s) = %v, want %v", tt.in, got, tt.scan)
+		}
+	}
+	// Values repeated from the previous chunk are shared, new ones taken.
+	var d chunkDecoder
+	var c api.ChatChunk
+	for i, in := range []string{`{"id":"a","model":"m","choices":[]}`, `{"id":"a","model":"n","choices":[]}`} {
+		if !d.scanChunk([]byte(in), &c) {
+			t.Fatalf("chunk %d not scanned", i)
+		}
+	}
+	if c.ID != "a" || c.Model != "n" {
+		t.Fatalf("got id %q model %q, want a, n", c.ID, c.Model)
+	}
 }
 
 func FuzzFastDecode(f *testing.F) {

@@ -41,6 +41,7 @@ func main() {
 		dir     = flag.String("dir", "", "data directory: also measure persistence and reload")
 		batch   = flag.Int("batch", 10_000, "points per Upsert call")
 		prof    = flag.String("cpuprofile", "", "write a CPU profile")
+		hard    = flag.Bool("hard", false, "isotropic variation (vecgen.Hard): the worst case for a graph index")
 		reuse   = flag.Bool("reuse", false, "open the existing -dir (built by an earlier run with the same -n) instead of building")
 	)
 	flag.Parse()
@@ -57,7 +58,7 @@ func main() {
 		fmt.Fprintln(os.Stderr, "vecbench: -reuse needs -dir")
 		os.Exit(2)
 	}
-	if err := run(*n, *queries, *quant, *m, *efc, *ef, *k, *batch, *dir, *reuse); err != nil {
+	if err := run(*n, *queries, *quant, *m, *efc, *ef, *k, *batch, *dir, *reuse, *hard); err != nil {
 		fmt.Fprintln(os.Stderr, "vecbench:", err)
 		pprof.StopCPUProfile()
 		os.Exit(1)
@@ -74,12 +75,16 @@ func heap() uint64 {
 
 func id(i int) string { return "p" + strconv.Itoa(i) }
 
-func run(n, nq int, quant string, m, efc, ef, k, batch int, dir string, reuse bool) error {
+func run(n, nq int, quant string, m, efc, ef, k, batch int, dir string, reuse, hard bool) error {
 	ctx := context.Background()
-	gen := vecgen.New(vecgen.Default(n))
+	gcfg := vecgen.Default(n)
+	if hard {
+		gcfg = vecgen.Hard(n)
+	}
+	gen := vecgen.New(gcfg)
 	cfg := memory.Config{Quantization: quant, M: m, EfConstruction: efc, EfSearch: ef, Dir: dir, SweepInterval: -1, CompactBytes: 1 << 62}
-	fmt.Printf("vecbench: n=%d dim=%d quant=%s M=%d efC=%d ef=%d k=%d GOMAXPROCS=%d dir=%q\n",
-		n, gen.Dim(), quant, m, efc, ef, k, runtime.GOMAXPROCS(0), dir)
+	fmt.Printf("vecbench: n=%d dim=%d quant=%s M=%d efC=%d ef=%d k=%d hard=%v GOMAXPROCS=%d dir=%q\n",
+		n, gen.Dim(), quant, m, efc, ef, k, hard, runtime.GOMAXPROCS(0), dir)
 	if dir != "" && !reuse {
 		if err := os.RemoveAll(dir); err != nil {
 			return err
@@ -141,7 +146,8 @@ func run(n, nq int, quant string, m, efc, ef, k, batch int, dir string, reuse bo
 	// Latency, single query at a time.
 	lat := make([]time.Duration, nq)
 	cpu := make([]time.Duration, nq)
-	hits, eligible := 0, 0
+	hits, eligible, inTopK := 0, 0, 0
+	var missGap []float64
 	// CPU time of the searching thread next to wall time: on a shared machine the
 	// difference is time spent waiting for a core.
 	runtime.LockOSThread()
@@ -161,8 +167,14 @@ func run(n, nq int, quant string, m, efc, ef, k, batch int, dir string, reuse bo
 		if len(res) > 0 {
 			got, _ := strconv.Atoi(res[0].ID[1:])
 			// A different ID with the same exact similarity is a correct answer.
-			if got == truth[j].ID || cosine(gen.Point(got), qs[j]) >= truth[j].Score-1e-5 {
+			c := cosine(gen.Point(got), qs[j])
+			if got == truth[j].ID || c >= truth[j].Score-1e-5 {
 				hits++
+			} else {
+				missGap = append(missGap, truth[j].Score-c)
+				if slices.ContainsFunc(res, func(m vectorstore.Match) bool { return m.ID == id(truth[j].ID) }) {
+					inTopK++
+				}
 			}
 		}
 	}
@@ -188,6 +200,11 @@ func run(n, nq int, quant string, m, efc, ef, k, batch int, dir string, reuse bo
 		pc(0.5), pc(0.9), pc(0.99), cpu[len(cpu)-1], float64(pc(0.99))/float64(scan))
 	fmt.Printf("recall@1: %.4f over %d queries whose best match has cosine >= 0.8 (%d queries)\n",
 		float64(hits)/float64(max(eligible, 1)), eligible, nq)
+	if len(missGap) > 0 {
+		slices.Sort(missGap)
+		fmt.Printf("  misses: %d, of which %d had the best match lower in the top %d; exact-cosine gap to the best: median %.4f, max %.4f\n",
+			len(missGap), inTopK, k, missGap[len(missGap)/2], missGap[len(missGap)-1])
+	}
 
 	if dir != "" && !reuse {
 		t := time.Now()
@@ -277,7 +294,7 @@ func groundTruth(gen *vecgen.Gen, n int, qs [][]float32) []best {
 // The exact answers are kept next to the data directory: computing them at 1M points
 // costs more than the searches measured.
 func truthPath(dir string, n, nq int) string {
-	return fmt.Sprintf("%s.truth-%d-%d.json", strings.TrimSuffix(dir, "/"), n, nq)
+	return fmt.Sprintf("%s.truth-%d-%d.json", strings.TrimSuffix(dir, "/"), n, nq) // one dataset per directory
 }
 
 func loadTruth(dir string, n, nq int) ([]best, bool) {

@@ -3,10 +3,17 @@
 // sentence embeddings are not.
 //
 // The model: all vectors share a common direction (sentence embeddings are anisotropic:
-// unrelated texts still score about 0.2), belong to one of many topics (0.4 to 0.6 within
-// a topic), and a share of them are close variants of an earlier vector (paraphrases,
-// about 0.9), as prompts reaching a cache are. Queries are paraphrases of stored vectors
+// unrelated texts still score about 0.15), belong to one of many topics (about 0.55
+// within a topic), and a share of them are close variants of an earlier vector
+// (paraphrases, about 0.9), as prompts reaching a cache are. What makes one vector
+// differ from another in its topic lies mostly on a limited set of shared axes with
+// decaying weights, plus a little isotropic noise: real embeddings have a low intrinsic
+// dimension, far below their 512 coordinates. Queries are paraphrases of stored vectors
 // (similarity 0.8 to 0.97 with their source) or fresh vectors from a topic.
+//
+// Hard(n) keeps the same similarity levels with isotropic noise instead (intrinsic
+// dimension about 512): the worst case for any graph index, reported next to the
+// default one.
 //
 // Point(i) depends only on the seed and i, so points can be generated in parallel and
 // regenerated instead of stored. Imports only the standard library.
@@ -24,7 +31,10 @@ type Config struct {
 	Seed     uint64  // changes everything
 	Common   float64 // weight of the shared direction
 	Topic    float64 // weight of the topic centre
-	Noise    float64 // weight of the per-point noise
+	Noise    float64 // weight of the per-point variation
+	Axes     int     // shared axes the variation lies on; 0 means isotropic noise
+	Decay    float64 // axis k has weight k^-Decay
+	Iso      float64 // share of isotropic noise in the variation
 	DupShare float64 // share of points that are paraphrases of an earlier point
 }
 
@@ -37,8 +47,18 @@ func Default(n int) Config {
 		Common:   0.45,
 		Topic:    0.75,
 		Noise:    0.75,
+		Axes:     96,
+		Decay:    0.5,
+		Iso:      0.25,
 		DupShare: 0.2,
 	}
+}
+
+// Hard returns Default(n) with isotropic variation.
+func Hard(n int) Config {
+	c := Default(n)
+	c.Axes, c.Iso = 0, 1
+	return c
 }
 
 // Gen generates points and queries.
@@ -46,6 +66,7 @@ type Gen struct {
 	cfg    Config
 	common []float32
 	topics [][]float32
+	axes   [][]float32 // weighted
 }
 
 // New builds the generator (topic centres included).
@@ -56,7 +77,39 @@ func New(cfg Config) *Gen {
 	for i := range g.topics {
 		g.topics[i] = unitGauss(r, cfg.Dim)
 	}
+	g.axes = make([][]float32, cfg.Axes)
+	for k := range g.axes {
+		a := unitGauss(r, cfg.Dim)
+		w := float32(math.Pow(float64(k+1), -cfg.Decay))
+		for j := range a {
+			a[j] *= w
+		}
+		g.axes[k] = a
+	}
 	return g
+}
+
+// variation returns a unit vector of per-point variation: on the shared axes plus
+// isotropic noise, or isotropic only.
+func (g *Gen) variation(r *rand.Rand) []float32 {
+	iso := unitGauss(r, g.cfg.Dim)
+	if len(g.axes) == 0 {
+		return iso
+	}
+	v := make([]float32, g.cfg.Dim)
+	for _, a := range g.axes {
+		z := float32(r.NormFloat64())
+		for j := range v {
+			v[j] += z * a[j]
+		}
+	}
+	normalize(v)
+	wi := float32(g.cfg.Iso)
+	ws := float32(math.Sqrt(1 - g.cfg.Iso*g.cfg.Iso))
+	for j := range v {
+		v[j] = ws*v[j] + wi*iso[j]
+	}
+	return normalize(v)
 }
 
 // Dim returns the vectors' dimension.
@@ -89,10 +142,18 @@ func normalize(v []float32) []float32 {
 	return v
 }
 
-// perturb returns normalize(v + w*noise) with a fresh unit noise vector: its cosine with
-// v is about 1/sqrt(1+w²).
-func perturb(r *rand.Rand, v []float32, w float64) []float32 {
-	n := unitGauss(r, len(v))
+// perturb returns normalize(v + w*variation): its cosine with v is about 1/sqrt(1+w²).
+func (g *Gen) perturb(r *rand.Rand, v []float32, w float64) []float32 {
+	n := g.variation(r)
+	// Keep only the part orthogonal to v, so the cosine is exactly 1/sqrt(1+w²).
+	var d float32
+	for i := range v {
+		d += v[i] * n[i]
+	}
+	for i := range n {
+		n[i] -= d * v[i]
+	}
+	normalize(n)
 	out := make([]float32, len(v))
 	for i := range v {
 		out[i] = v[i] + float32(w)*n[i]
@@ -110,14 +171,14 @@ func (g *Gen) Point(i int) []float32 {
 	if i > 0 && r.Float64() < g.cfg.DupShare {
 		// A paraphrase of an earlier point: cosine about 0.9 with it.
 		src := r.IntN(i)
-		return perturb(r, g.Point(src), 0.45)
+		return g.perturb(r, g.Point(src), 0.45)
 	}
 	return g.base(r)
 }
 
 func (g *Gen) base(r *rand.Rand) []float32 {
 	t := g.topics[r.IntN(len(g.topics))]
-	n := unitGauss(r, g.cfg.Dim)
+	n := g.variation(r)
 	v := make([]float32, g.cfg.Dim)
 	for j := range v {
 		v[j] = float32(g.cfg.Common)*g.common[j] + float32(g.cfg.Topic)*t[j] + float32(g.cfg.Noise)*n[j]
@@ -131,7 +192,7 @@ func (g *Gen) Query(j, n int) (vec []float32, source int) {
 	r := g.rng(2, uint64(j))
 	source = r.IntN(n)
 	w := 0.25 + 0.5*r.Float64()
-	return perturb(r, g.Point(source), w), source
+	return g.perturb(r, g.Point(source), w), source
 }
 
 // Unrelated returns query j with no planted match: a fresh point from a random topic.
