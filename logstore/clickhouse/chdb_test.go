@@ -7,9 +7,9 @@ import (
 	"testing"
 	"time"
 
+	"github.com/muninn-gw/muninn/internal/chdb"
 	"github.com/muninn-gw/muninn/internal/testenv"
 	"github.com/muninn-gw/muninn/logstore"
-	"github.com/muninn-gw/muninn/logstore/clickhouse/internal/chdbtest"
 	"github.com/muninn-gw/muninn/logstore/logstoretest"
 )
 
@@ -58,7 +58,7 @@ func lines(s string) []string {
 // and Stats must give the reference answers.
 func TestModernEngine(t *testing.T) {
 	lib := testenv.Require(t, testenv.ChdbLib)
-	db, err := chdbtest.Open(lib, t.TempDir())
+	db, err := chdb.Open(lib, t.TempDir())
 	if err != nil {
 		t.Fatal(err)
 	}
