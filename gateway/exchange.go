@@ -1,7 +1,6 @@
 package gateway
 
 import (
-	"bufio"
 	"context"
 	"strings"
 	"sync/atomic"
@@ -54,7 +53,7 @@ type exchange struct {
 	// Method values bound once per pooled exchange, so the hot path does not allocate
 	// them per request.
 	chatFn, streamFn, embedFn, completeFn attemptFunc
-	writeStreamFn                         func(*bufio.Writer)
+	body                                  streamBody
 
 	watch clientWatch
 
@@ -70,7 +69,6 @@ func newExchange(s *Server) *exchange {
 	x.call.eachHeader = x.visitHeaders
 	x.chatFn, x.streamFn = x.chatAttempt, x.streamAttempt
 	x.embedFn, x.completeFn = x.embedAttempt, x.completeAttempt
-	x.writeStreamFn = x.writeStream
 	return x
 }
 

@@ -1,7 +1,6 @@
 package gateway
 
 import (
-	"bufio"
 	"context"
 	"errors"
 	"fmt"
@@ -102,18 +101,89 @@ func (s *Server) sendStream(x *exchange) {
 	ctx.Response.Header.Set("Cache-Control", "no-cache")
 	ctx.Response.Header.Set("X-Accel-Buffering", "no")
 	x.saveHeaders()
-	ctx.SetBodyStreamWriter(x.writeStreamFn)
+	x.body.x = x
+	ctx.Response.SetBodyStream(&x.body, -1)
 }
 
+// streamBody is the body of a streamed answer. fasthttp writes it by calling WriteTo in
+// the connection's own goroutine, after the response header (which goes out in the same
+// write as the first event): no goroutine and pipe per stream as with
+// SetBodyStreamWriter. Each Write to the writer fasthttp hands over is one HTTP chunk and
+// one flush. fasthttp closes the body after writing it, or instead of writing it when it
+// drops the response; Close ends the exchange.
+type streamBody struct {
+	x        *exchange
+	written  bool
+	panicked bool
+}
+
+// errStreamRead is returned by Read: the body is only written through WriteTo.
+var errStreamRead = errors.New("gateway: a stream body is written with WriteTo, not read")
+
+func (b *streamBody) WriteTo(w io.Writer) (int64, error) {
+	b.written = true
+	return b.x.writeStream(w)
+}
+
+// SupportsBodyWriteTo tells fasthttp to use WriteTo (fasthttp.BodyWriterTo).
+func (b *streamBody) SupportsBodyWriteTo() bool { return true }
+
+func (b *streamBody) Read([]byte) (int, error) { return 0, errStreamRead }
+
+func (b *streamBody) Close() error {
+	x := b.x
+	if x == nil {
+		return nil
+	}
+	if !b.written {
+		// The response was dropped unwritten (the client left, or a HEAD request): end
+		// the stream as for a departed client.
+		b.written = true
+		_, _ = x.writeStream(goneWriter{})
+	}
+	panicked := b.panicked
+	*b = streamBody{}
+	if !panicked { // after a panic the exchange is left to the collector, not reused
+		x.release()
+	}
+	return nil
+}
+
+// goneWriter is the writer of a stream whose client is gone.
+type goneWriter struct{}
+
+func (goneWriter) Write([]byte) (int, error) { return 0, errClientGone }
+
+var errClientGone = errors.New("gateway: client gone")
+
 // writeStream writes the chunks as SSE events until the end of the stream, the client's
-// departure or a timeout, then assembles Call.Response and runs the post-hooks.
-func (x *exchange) writeStream(w *bufio.Writer) {
+// departure or a timeout, then assembles Call.Response and runs the post-hooks. Events
+// are gathered in x.buf and written to w (one HTTP chunk and one flush per Write): the
+// first at once, the next ones when the provider stream has no further event already
+// received (bufferedStream), so that a burst goes out in one write.
+func (x *exchange) writeStream(w io.Writer) (written int64, werr error) {
 	defer func() {
 		if v := recover(); v != nil {
 			// A bug: end this stream, keep the process.
+			x.body.panicked = true
 			x.s.log.Error("stream writer panicked", "request_id", x.call.ID, "panic", fmt.Sprint(v), "stack", string(debug.Stack()))
+			werr = fmt.Errorf("gateway: stream writer panicked: %v", v)
 		}
 	}()
+	x.buf = x.buf[:0]
+	flush := func() bool {
+		if len(x.buf) == 0 {
+			return true
+		}
+		n, err := w.Write(x.buf)
+		written += int64(n)
+		x.buf = x.buf[:0]
+		if err != nil {
+			werr = err
+			return false
+		}
+		return true
+	}
 	s, c := x.s, &x.call
 	st := x.stream
 	wantUsage := x.req.StreamOptions != nil && x.req.StreamOptions.IncludeUsage
@@ -142,17 +212,17 @@ func (x *exchange) writeStream(w *bufio.Writer) {
 			s.pipe.chunk(c, ch, x.ran)
 		}
 		if send := filterUsage(ch, wantUsage); send != nil {
-			x.buf, err = enc.chunk(x.buf[:0], send)
-			if err == nil {
-				if c.FirstByte == 0 {
+			n := len(x.buf)
+			x.buf, err = enc.chunk(x.buf, send)
+			if err != nil {
+				x.buf = x.buf[:n]
+			} else {
+				first := c.FirstByte == 0
+				if first {
 					c.FirstByte = time.Since(c.Start)
 				}
-				if _, werr := w.Write(x.buf); werr != nil {
-					clientGone = true
-					break
-				}
-				if buffered == nil || !buffered.Buffered() {
-					if werr := w.Flush(); werr != nil {
+				if first || buffered == nil || len(x.buf) >= maxPendingStream || !buffered.Buffered() {
+					if !flush() {
 						clientGone = true
 						break
 					}
@@ -173,10 +243,8 @@ func (x *exchange) writeStream(w *bufio.Writer) {
 		x.cancel()
 	case errors.Is(err, io.EOF):
 		c.StreamComplete = asm.finished()
-		x.buf = enc.end(x.buf[:0], &asm, c)
-		if _, werr := w.Write(x.buf); werr == nil {
-			_ = w.Flush()
-		}
+		x.buf = enc.end(x.buf, &asm, c)
+		flush()
 	default:
 		e = asAPIError(err)
 		if x.timedOut != nil && x.timedOut.Load() {
@@ -184,10 +252,8 @@ func (x *exchange) writeStream(w *bufio.Writer) {
 		} else if x.ctx.Err() != nil {
 			e = errCanceled
 		}
-		x.buf = enc.fail(x.buf[:0], e)
-		if _, werr := w.Write(x.buf); werr == nil {
-			_ = w.Flush()
-		}
+		x.buf = enc.fail(x.buf, e)
+		flush()
 	}
 	st.Close()
 	if x.streamCancel != nil {
@@ -203,8 +269,11 @@ func (x *exchange) writeStream(w *bufio.Writer) {
 	} else {
 		x.finishPost(http.StatusOK, nil)
 	}
-	x.release()
+	return written, werr
 }
+
+// maxPendingStream bounds the events gathered before a write.
+const maxPendingStream = 32 << 10
 
 // filterUsage returns the chunk to send: usage stripped when the client did not ask for
 // it, and nil for a usage-only chunk the client did not ask for.

@@ -158,4 +158,8 @@ func streamError(name string, data []byte) *api.Error {
 	return e
 }
 
+// Buffered reports whether the next upstream event has already been received
+// (gateway: a burst of chunks is written to the client at once).
+func (c *chatStream) Buffered() bool { return c.err == nil && c.s.Buffered() }
+
 func (c *chatStream) Close() error { return c.s.Close() }

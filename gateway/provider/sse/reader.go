@@ -34,6 +34,7 @@ type Event struct {
 // Reader reads events from a stream. It is not safe for concurrent use.
 type Reader struct {
 	br      *bufio.Reader
+	src     io.Reader
 	maxLine int
 	long    []byte // a line longer than br's buffer, gathered here
 	name    []byte
@@ -52,7 +53,7 @@ func NewReader(r io.Reader, maxLine int) *Reader {
 	}
 	br := brPool.Get().(*bufio.Reader)
 	br.Reset(r)
-	return &Reader{br: br, maxLine: maxLine}
+	return &Reader{br: br, src: r, maxLine: maxLine}
 }
 
 // Release returns the Reader's buffers to a pool; the Reader must not be used after.
@@ -60,7 +61,7 @@ func (r *Reader) Release() {
 	if r.br != nil {
 		r.br.Reset(nil)
 		brPool.Put(r.br)
-		r.br = nil
+		r.br, r.src = nil, nil
 	}
 	if r.err == nil {
 		r.err = errors.New("sse: reader released")
@@ -157,3 +158,29 @@ func (r *Reader) readLine() ([]byte, error) {
 	}
 	return line, nil
 }
+
+// Buffered reports whether the next event can be read without waiting for the source:
+// a whole event (up to its blank line) is already in the Reader's buffer, or the source
+// itself reports data already received (a Buffered() bool method on the io.Reader given
+// to NewReader). A false result may be wrong only in the safe direction: Next may still
+// return at once.
+func (r *Reader) Buffered() bool {
+	if r.br == nil || r.err != nil {
+		return false
+	}
+	if n := r.br.Buffered(); n > 0 {
+		b, _ := r.br.Peek(n)
+		if bytes.Contains(b, lf2) || bytes.Contains(b, crlf2) {
+			return true
+		}
+	}
+	if src, ok := r.src.(interface{ Buffered() bool }); ok {
+		return src.Buffered()
+	}
+	return false
+}
+
+var (
+	lf2   = []byte("\n\n")
+	crlf2 = []byte("\n\r\n")
+)

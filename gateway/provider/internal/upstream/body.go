@@ -2,6 +2,7 @@ package upstream
 
 import (
 	"bufio"
+	"bytes"
 	"errors"
 	"io"
 )
@@ -185,4 +186,29 @@ func (b *bodyReader) crlf() error {
 		return b.err
 	}
 	return nil
+}
+
+// Buffered reports whether body bytes have already been received past what was read
+// (for a chunked body: past the previous chunk's line end, with a whole chunk-size line
+// and at least one byte of data), so that the next Read need not wait for the network.
+func (b *bodyReader) Buffered() bool {
+	if b.eof || b.err != nil || b.br == nil {
+		return false
+	}
+	n := b.br.Buffered()
+	if n == 0 {
+		return false
+	}
+	if b.mode != bodyChunked || b.n > 0 {
+		return true
+	}
+	p, _ := b.br.Peek(n)
+	if b.started {
+		if len(p) < 2 {
+			return false
+		}
+		p = p[2:]
+	}
+	i := bytes.IndexByte(p, '\n')
+	return i >= 0 && i+1 < len(p)
 }

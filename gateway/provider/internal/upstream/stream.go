@@ -80,6 +80,10 @@ func (s *Stream) readError(err error) *api.Error {
 	return Transport(s.c.Name, s.parent, s.ctx, err, s.key)
 }
 
+// Buffered reports whether the next event has already been received, so that Next will
+// not wait for the network (see sse.Reader.Buffered).
+func (s *Stream) Buffered() bool { return !s.closed && s.rd.Buffered() }
+
 // Done marks the stream as finished by its protocol ([DONE], message_stop), so Close
 // can keep the connection for reuse.
 func (s *Stream) Done() {
