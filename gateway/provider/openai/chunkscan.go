@@ -275,18 +275,46 @@ func (d *chunkDecoder) scanChunk(data []byte, dst *api.ChatChunk) bool {
 	return s.i == len(data)
 }
 
-// scanUsage decodes a usage object (or null) with encoding/json: one per stream at most.
+// scanUsage decodes a usage object (or null): the three totals by hand, an object with
+// any other member (the details) with encoding/json.
 func scanUsage(s *chunkScanner, dst **api.Usage) bool {
 	if s.next() == 'n' {
 		return s.literal("null")
 	}
-	raw, ok := s.value()
-	if !ok || raw[0] != '{' {
-		return false
-	}
+	start := s.i
 	u := new(api.Usage)
-	if json.Unmarshal(raw, u) != nil {
-		return false
+	ok := s.object(func(key []byte) (uint32, bool) {
+		var n int64
+		var ok bool
+		var field *int
+		var bit uint32
+		switch string(key) {
+		case "prompt_tokens":
+			field, bit = &u.PromptTokens, 1
+		case "completion_tokens":
+			field, bit = &u.CompletionTokens, 2
+		case "total_tokens":
+			field, bit = &u.TotalTokens, 4
+		default:
+			return 0, false
+		}
+		n, ok = s.integer()
+		if !ok || n != int64(int(n)) {
+			return 0, false
+		}
+		*field = int(n)
+		return bit, true
+	})
+	if !ok {
+		s.i = start
+		raw, ok := s.value()
+		if !ok || raw[0] != '{' {
+			return false
+		}
+		*u = api.Usage{}
+		if json.Unmarshal(raw, u) != nil {
+			return false
+		}
 	}
 	*dst = u
 	return true

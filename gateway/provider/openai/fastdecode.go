@@ -206,6 +206,10 @@ type fastMessage struct {
 // decodeResponse decodes a chat completion, by the fast path when it can.
 func decodeResponse(data []byte) (*api.ChatResponse, error) {
 	resp := new(api.ChatResponse)
+	if scanResponse(data, resp) {
+		return resp, nil
+	}
+	*resp = api.ChatResponse{}
 	if !knownKeys(data) {
 		return resp, json.Unmarshal(data, resp)
 	}
@@ -218,6 +222,14 @@ func decodeResponse(data []byte) (*api.ChatResponse, error) {
 	resp.Extra = addExtra(nil, "obfuscation", fr.Obfuscation)
 	if fr.Choices != nil {
 		resp.Choices = make([]api.Choice, len(fr.Choices))
+	}
+	for i := range fr.Choices {
+		if fr.Choices[i].Message == nil {
+			// Absent and null differ (a null message has a null content): leave it to
+			// the api types.
+			*resp = api.ChatResponse{}
+			return resp, json.Unmarshal(data, resp)
+		}
 	}
 	for i := range fr.Choices {
 		c := &fr.Choices[i]

@@ -54,6 +54,15 @@ var decodeCorpus = []string{
 	`{"choices":[{"index":0,"delta":{"tool_calls":{}}}]}`,
 	`{"usage":[1]}`,
 	`{"obfuscation":"a","obfuscation":"b"}`,
+	`{"id":"r","object":"chat.completion","created":1,"model":"m","choices":[{"index":0,"message":{"role":"assistant","content":"a\u00e9","refusal":null,"annotations":[ ]},"logprobs":null,"finish_reason":"stop"}],"usage":{"prompt_tokens":1,"completion_tokens":2,"total_tokens":3},"service_tier":"default","system_fingerprint":"fp"}`,
+	`{"id":"r","choices":[{"index":0,"message":{"role":"assistant","name":"n","tool_call_id":"t","reasoning_content":"r","content":null}}]}`,
+	`{"id":"r","choices":[{"index":0,"message":null}]}`,
+	`{"id":"r","choices":[{"index":0,"message":{}},{"index":1}]}`,
+	`{"id":"r","choices":[{"index":0,"message":{"content":1}}]}`,
+	`{"id":"r","choices":[{"finish_reason":null,"message":{"refusal":"x","role":"assistant"}}],"usage":{"prompt_tokens":1,"Prompt_tokens":2}}`,
+	`{"usage":{"prompt_tokens":1,"prompt_tokens":2,"total_tokens":null}}`,
+	`{"usage":{"prompt_tokens":1,"prompt_tokens_details":{"cached_tokens":1}}}`,
+	`{"usage":{"prompt_tokens":"1"}}`,
 }
 
 // TestFastDecodeMatches proves the fast path decodes exactly like the api types.
@@ -121,6 +130,15 @@ func TestScanChunkTakesCommonChunks(t *testing.T) {
 		var c api.ChatChunk
 		if got := d.scanChunk([]byte(tt.in), &c); got != tt.scan {
 			t.Errorf("scanChunk(%s) = %v, want %v", tt.in, got, tt.scan)
+		}
+	}
+	for _, in := range []string{
+		`{"id":"chatcmpl-1","object":"chat.completion","created":2,"model":"gpt","choices":[{"index":0,"message":{"role":"assistant","content":"hi","refusal":null,"annotations":[]},"logprobs":null,"finish_reason":"stop"}],"usage":{"prompt_tokens":1,"completion_tokens":1,"total_tokens":2}}`,
+		`{"id":"r","choices":[{"index":0,"message":{"role":"assistant","content":null,"tool_calls":[{"id":"call_1","type":"function","function":{"name":"f","arguments":"{}"}}]},"finish_reason":"tool_calls"}]}`,
+	} {
+		var r api.ChatResponse
+		if !scanResponse([]byte(in), &r) {
+			t.Errorf("scanResponse(%s) = false, want true", in)
 		}
 	}
 	// Values repeated from the previous chunk are shared, new ones taken.
