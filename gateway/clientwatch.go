@@ -1,6 +1,7 @@
 package gateway
 
 import (
+	"context"
 	"net"
 	"sync"
 	"syscall"
@@ -17,51 +18,56 @@ const watchAfter = 200 * time.Millisecond
 // connection stays usable for the next request.
 type clientWatch struct {
 	conn    net.Conn
-	raw     syscall.RawConn
-	timer   *time.Timer
+	cancel  context.CancelFunc
+	timer   *time.Timer // made once per pooled exchange and re-armed for each request
 	mu      sync.Mutex
 	stopped bool
-	gen     uint64        // tells a late timer of an earlier request from the current one
 	done    chan struct{} // non-nil while the watcher runs
 }
 
 var pastDeadline = time.Unix(1, 0)
 
 // watchClient arms the watcher for x's connection; unwatchClient must follow before the
-// answer is written.
+// answer is written. It allocates nothing: the timer is the exchange's own, and the
+// socket is only reached (SyscallConn) if the watcher starts.
 func (x *exchange) watchClient() {
 	if x.rctx == nil || !peekSupported {
 		return
 	}
-	sc, ok := x.rctx.Conn().(syscall.Conn)
-	if !ok {
-		return
-	}
-	raw, err := sc.SyscallConn()
-	if err != nil {
+	conn := x.rctx.Conn()
+	if _, ok := conn.(syscall.Conn); !ok {
 		return
 	}
 	w := &x.watch
 	w.mu.Lock()
-	w.gen++
-	gen := w.gen
-	w.conn, w.raw, w.stopped, w.done = x.rctx.Conn(), raw, false, nil
+	w.conn, w.cancel, w.stopped = conn, x.cancel, false
 	w.mu.Unlock()
-	w.timer = time.AfterFunc(watchAfter, func() { x.runWatch(gen) })
+	if w.timer == nil {
+		w.timer = time.AfterFunc(watchAfter, x.runWatch)
+	} else {
+		w.timer.Reset(watchAfter)
+	}
 }
 
 // runWatch runs in the timer's goroutine and blocks until the client's socket becomes
-// readable (EOF, reset or a pipelined request) or the watch is stopped.
-func (x *exchange) runWatch(gen uint64) {
+// readable (EOF, reset or a pipelined request) or the watch is stopped. A late run of the
+// timer of an earlier request finds the watch stopped, or watches the current request's
+// connection early, which is harmless.
+func (x *exchange) runWatch() {
 	w := &x.watch
 	w.mu.Lock()
-	if w.stopped || w.gen != gen {
+	if w.stopped || w.conn == nil || w.done != nil {
+		w.mu.Unlock()
+		return
+	}
+	raw, err := w.conn.(syscall.Conn).SyscallConn()
+	if err != nil {
 		w.mu.Unlock()
 		return
 	}
 	done := make(chan struct{})
 	w.done = done
-	cancel, raw := x.cancel, w.raw
+	cancel := w.cancel
 	w.mu.Unlock()
 	defer close(done)
 	if peekClosed(raw) {
@@ -78,10 +84,9 @@ func (x *exchange) unwatchClient() {
 	w.mu.Lock()
 	w.stopped = true
 	done, conn := w.done, w.conn
-	w.conn, w.raw, w.done = nil, nil, nil
+	w.conn, w.cancel, w.done = nil, nil, nil
 	w.mu.Unlock()
 	w.timer.Stop()
-	w.timer = nil
 	if done != nil {
 		_ = conn.SetReadDeadline(pastDeadline)
 		<-done

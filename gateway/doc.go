@@ -34,9 +34,12 @@
 //     when the client set stream_options.include_usage. After the stream, Call.Response is
 //     assembled from the chunks and the post-hooks run.
 //   - Stream chunks are encoded without reflection (chunkjson.go, byte-identical to
-//     encoding/json); each is flushed to the client at once, unless the provider's stream
-//     reports the next chunk already received (an optional Buffered() bool method), so
-//     bursts leave in one write.
+//     encoding/json); the first is written to the client at once (in the same write as
+//     the response header), each next one too unless the provider's stream reports the
+//     next chunk already received (an optional Buffered() bool method), so bursts leave
+//     in one write. The body is written by fasthttp calling the exchange's WriteTo in the
+//     connection's goroutine (stream.go streamBody), without a goroutine and pipe per
+//     stream; fasthttp's Close of that body ends the exchange.
 //   - Cancellation: a client that leaves cancels its upstream call. While the gateway
 //     waits for the upstream (before any byte of the answer is written) a watcher, armed
 //     only once a call has run for 200ms, peeks at the client's socket (MSG_PEEK, nothing

@@ -2,13 +2,15 @@
 // in-process approximate nearest-neighbour index with crash-safe persistence in a local
 // directory, so the semantic cache works with no infrastructure.
 //
-// It imports only vectorstore (and, for the CPU feature check of its SIMD kernels,
-// golang.org/x/sys/cpu). Open it with vectorstore.Open(ctx, "builtin", rawJSON) or New.
+// It imports only vectorstore (and, for the CPU feature check of its AVX2 kernels,
+// golang.org/x/sys/cpu; other CPUs use the portable Go kernels). Open it with vectorstore.Open(ctx, "builtin", rawJSON) or New.
 //
 // # Index
 //
 // Each namespace has its own HNSW graph (M links per node, 2M on the base layer, the
-// neighbour-selection heuristic with pruned links kept). Namespaces up to
+// neighbour-selection heuristic with pruned links kept, and a beam of a few candidates
+// instead of a greedy walk on the upper layers, which on clustered data keeps a search
+// from settling in the wrong cluster). Namespaces up to
 // Config.ExactThreshold points are searched by a full scan, which is exact and, at that
 // size, faster. HNSW was chosen over IVF because it needs no training, accepts inserts
 // and deletes one at a time, and reaches the latency target with a few thousand distance
@@ -35,7 +37,11 @@
 //
 // # Concurrency
 //
-// Searches run in parallel under a namespace's read lock; the graph's neighbour lists
+// Searches run in parallel under a namespace's read lock; a search that keeps finding
+// points its filter rejects stops after scoring a bounded number of slots (and
+// namespaces up to 20 times ExactThreshold fall back to a scan when it found fewer than
+// k), so a very selective filter on a large namespace may return fewer matches than
+// exist: give such data its own namespace. the graph's neighbour lists
 // have striped locks, so inserts link in parallel with searches and with each other
 // (large batches are linked by GOMAXPROCS workers: the bulk build path). Only storing a
 // point, deleting and freeing slots take the namespace's write lock briefly.

@@ -23,7 +23,7 @@ func (p *Provider) request(at *provider.Attempt, path string, body []byte) *upst
 		if p.preset.Auth == AuthAPIKey {
 			r.Header = append(r.Header, [2]string{"Api-Key", at.Key.Value})
 		} else {
-			r.Header = append(r.Header, [2]string{"Authorization", "Bearer " + at.Key.Value})
+			r.Header = append(r.Header, [2]string{"Authorization", p.bearer(at.Key.Value)})
 		}
 	}
 	return r
@@ -42,6 +42,9 @@ func (p *Provider) chatBody(at *provider.Attempt, req *api.ChatRequest, stream b
 		r.StreamOptions = nil
 	} else if p.preset.StreamUsage && (r.StreamOptions == nil || !r.StreamOptions.IncludeUsage) {
 		r.StreamOptions = &api.StreamOptions{IncludeUsage: true}
+	}
+	if b, ok := appendRequest(make([]byte, 0, 256+len(req.Messages)*128), &r); ok {
+		return b, nil
 	}
 	return json.Marshal(r)
 }

@@ -34,9 +34,17 @@
 //
 // HTTP client: see gateway/provider/internal/upstream. Plain-http upstreams use its
 // own HTTP/1.1 transport (no goroutine hand-off; deadlines for timeouts and
-// cancellation), https ones a tuned net/http Transport. Responses are decoded by a fast
-// path (fastdecode.go) that parses once when every member is a known one and falls back
-// to the api types otherwise, with identical results (FuzzFastDecode).
+// cancellation), https ones a tuned net/http Transport.
+//
+// Hot path, each step with an encoding/json fallback and held to encoding/json by table
+// and fuzz tests:
+//   - stream chunks and chat responses of the common shape are decoded by hand scanners
+//     (chunkscan.go, respscan.go); any other shape goes through mirror structs when every
+//     member is a known one (fastdecode.go), else the api types (FuzzFastDecode);
+//   - the usual request (text messages, no tools, no raw members) is encoded by hand
+//     (reqjson.go), byte for byte what json.Marshal writes (FuzzAppendRequest);
+//   - streams report Buffered (the next event already received) so that the gateway can
+//     write a burst of chunks at once.
 //
 // Imports: gateway/api, gateway/provider and its sse and internal/upstream packages.
 package openai

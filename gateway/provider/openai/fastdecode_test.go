@@ -181,3 +181,20 @@ func BenchmarkDecodeChunk(b *testing.B) {
 		}
 	})
 }
+
+func BenchmarkDecodeResponse(b *testing.B) {
+	in := []byte(`{"id":"chatcmpl-1","object":"chat.completion","created":1,"model":"gpt-4o-mini","choices":[{"index":0,"message":{"role":"assistant","content":"Paris.","refusal":null,"annotations":[]},"logprobs":null,"finish_reason":"stop"}],"usage":{"prompt_tokens":20,"completion_tokens":2,"total_tokens":22},"service_tier":"default","system_fingerprint":"fp_1"}`)
+	b.Run("api", func(b *testing.B) {
+		b.ReportAllocs()
+		for b.Loop() {
+			var r api.ChatResponse
+			_ = json.Unmarshal(in, &r)
+		}
+	})
+	b.Run("fast", func(b *testing.B) {
+		b.ReportAllocs()
+		for b.Loop() {
+			_, _ = decodeResponse(in)
+		}
+	})
+}

@@ -6,6 +6,7 @@ import (
 	"net/url"
 	"sort"
 	"strings"
+	"sync/atomic"
 
 	"github.com/muninn-gw/muninn/gateway/provider"
 	"github.com/muninn-gw/muninn/gateway/provider/internal/upstream"
@@ -32,6 +33,22 @@ type Provider struct {
 	headers [][2]string // static extra headers, canonical names
 	models  []string
 	client  *upstream.Client
+	chatURL string                    // base + /chat/completions, for every model but Azure's
+	auth    atomic.Pointer[authValue] // the last key's Authorization value
+}
+
+// authValue is an Authorization header value kept for its key, so that each request
+// does not build it again.
+type authValue struct{ key, value string }
+
+// bearer returns "Bearer " + key, reusing the last one built.
+func (p *Provider) bearer(key string) string {
+	if a := p.auth.Load(); a != nil && a.key == key {
+		return a.value
+	}
+	v := "Bearer " + key
+	p.auth.Store(&authValue{key: key, value: v})
+	return v
 }
 
 var (
@@ -95,6 +112,7 @@ func newProvider(cfg provider.Config) (*Provider, error) {
 		p.headers = append(p.headers, [2]string{http.CanonicalHeaderKey(k), v})
 	}
 	sort.Slice(p.headers, func(i, j int) bool { return p.headers[i][0] < p.headers[j][0] })
+	p.chatURL = p.base + "/chat/completions"
 	p.models = modelList(cfg, pre)
 	p.client = upstream.NewClient(cfg.Name, cfg.Timeouts, cfg.MaxConns)
 	return p, nil
@@ -172,6 +190,9 @@ func (p *Provider) CloseIdleConnections() { p.client.CloseIdleConnections() }
 // endpoint returns the URL of an OpenAI path ("/chat/completions") for a model.
 func (p *Provider) endpoint(path, model string) string {
 	if !p.azure {
+		if path == "/chat/completions" {
+			return p.chatURL
+		}
 		return p.base + path
 	}
 	dep := model

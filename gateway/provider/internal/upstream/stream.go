@@ -27,9 +27,10 @@ type Stream struct {
 	fc   *fastConn
 	stop func() bool
 
-	started bool
-	ended   bool // the body was read to its end
-	closed  bool
+	started    bool
+	terminated bool // the protocol's terminator was read (Done)
+	ended      bool // the body was read to its end
+	closed     bool
 }
 
 // Next returns the next event; io.EOF at a clean end of the body. Any other failure is
@@ -85,14 +86,19 @@ func (s *Stream) readError(err error) *api.Error {
 func (s *Stream) Buffered() bool { return !s.closed && s.rd.Buffered() }
 
 // Done marks the stream as finished by its protocol ([DONE], message_stop), so Close
-// can keep the connection for reuse.
+// can keep the connection for reuse. The little that may follow the terminator (the
+// chunked trailer) is read by Close, so that the caller can pass the end on first.
 func (s *Stream) Done() {
 	if s.ended || s.closed {
 		return
 	}
-	// Read the little that may follow the terminator (the chunked trailer), bounded in
-	// size and time: a server that keeps the stream open after its terminator costs a
-	// connection, not a stall.
+	s.terminated = true
+}
+
+// drain reads what follows the protocol's terminator, bounded in size and time: a
+// server that keeps the stream open after its terminator costs a connection, not a
+// stall.
+func (s *Stream) drain() {
 	wait := min(s.c.Timeouts.StreamIdle, drainWindow)
 	var n int64
 	var err error
@@ -116,6 +122,9 @@ func (s *Stream) Close() error {
 		return nil
 	}
 	s.closed = true
+	if s.terminated && !s.ended {
+		s.drain()
+	}
 	s.rd.Release()
 	if s.fc != nil {
 		if s.stop() && s.ended && s.fc.body.reusable() && !s.fc.hdr.ConnectionClose() {
