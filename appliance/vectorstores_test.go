@@ -41,7 +41,7 @@ func TestDeployConfigsServe(t *testing.T) {
 			}
 		}},
 		{"pgvector", func(t *testing.T, env map[string]string) func(*testing.T) {
-			dsn := testenv.Require(t, testenv.PostgresDSN)
+			dsn := testenv.Require(t, testenv.PostgresDSNAppliance)
 			// PGlite serves one session: one connection, no prepared statements.
 			sep := "?"
 			if strings.Contains(dsn, "?") {

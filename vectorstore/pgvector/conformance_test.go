@@ -54,10 +54,25 @@ func sharedPool(t testing.TB, dsn string) *pgxpool.Pool {
 	}
 	ctx, cancel := context.WithTimeout(context.Background(), 60*time.Second)
 	defer cancel()
-	if shared.pool, err = pgxpool.NewWithConfig(ctx, pc); err != nil {
+	pool, err := pgxpool.NewWithConfig(ctx, pc)
+	if err != nil {
 		t.Fatalf("pool: %v", err)
 	}
-	return shared.pool
+	// A single-session server that just lost a client can refuse the next one for a
+	// while: back off instead of failing the whole package.
+	for wait := time.Second; ; wait *= 2 {
+		err = pool.Ping(ctx)
+		if err == nil || wait > 8*time.Second {
+			break
+		}
+		time.Sleep(wait)
+	}
+	if err != nil {
+		pool.Close()
+		t.Fatalf("connect to the test Postgres: %v", err)
+	}
+	shared.pool = pool
+	return pool
 }
 
 // releaseShared closes the shared pool so that a test can connect on its own.

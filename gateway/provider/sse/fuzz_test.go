@@ -43,3 +43,51 @@ func FuzzSSE(f *testing.F) {
 		}
 	})
 }
+
+// FuzzBuffered checks that asking Buffered between events changes nothing Next returns,
+// and that a true answer is kept: Next then returns (an event, or an error about what
+// is buffered, such as a line over the limit) without reading the source any further.
+func FuzzBuffered(f *testing.F) {
+	f.Add([]byte("data: a\n\nda"), []byte("ta: b\n\n: c\n\n"), []byte("event: x\ndata: y\n\n"))
+	f.Add([]byte("data: a\r\n\r\n"), []byte(""), []byte("data: [DONE]\n\n"))
+	f.Fuzz(func(t *testing.T, p1, p2, p3 []byte) {
+		read := func(probe bool) (events []string, last error) {
+			src := &partsSource{}
+			for _, p := range [][]byte{p1, p2, p3} {
+				if len(p) > 0 {
+					src.parts = append(src.parts, string(p))
+				}
+			}
+			r := NewReader(src, 128)
+			defer r.Release()
+			for range len(p1) + len(p2) + len(p3) + 2 {
+				var before int
+				buffered := false
+				if probe {
+					buffered = r.Buffered()
+					before = len(src.parts)
+				}
+				e, err := r.Next()
+				if buffered && len(src.parts) != before {
+					t.Fatalf("Buffered() was true but Next read on (err %v, parts %d -> %d)", err, before, len(src.parts))
+				}
+				if err != nil {
+					return events, err
+				}
+				events = append(events, string(e.Name)+"\x00"+string(e.Data))
+			}
+			t.Fatal("no end")
+			return nil, nil
+		}
+		a, errA := read(false)
+		b, errB := read(true)
+		if len(a) != len(b) || errA != errB {
+			t.Fatalf("events differ with Buffered: %q (%v) vs %q (%v)", a, errA, b, errB)
+		}
+		for i := range a {
+			if a[i] != b[i] {
+				t.Fatalf("event %d differs with Buffered: %q vs %q", i, a[i], b[i])
+			}
+		}
+	})
+}

@@ -159,28 +159,72 @@ func (r *Reader) readLine() ([]byte, error) {
 	return line, nil
 }
 
-// Buffered reports whether the next event can be read without waiting for the source:
-// a whole event (up to its blank line) is already in the Reader's buffer, or the source
-// itself reports data already received (a Buffered() bool method on the io.Reader given
-// to NewReader). A false result may be wrong only in the safe direction: Next may still
-// return at once.
+// Buffered reports whether the next event has wholly arrived, so that Next returns it
+// without waiting for the source: the Reader's buffer holds an event that Next would
+// dispatch (comments and blank lines alone do not count), possibly after pulling in what
+// the source reports as already received (a Buffered() bool method on the io.Reader
+// given to NewReader, promising that a Read then does not block, and whose errors repeat
+// on every later Read). A false result is
+// never wrong in the unsafe direction: at worst Next returns at once anyway.
 func (r *Reader) Buffered() bool {
 	if r.br == nil || r.err != nil {
 		return false
 	}
-	if n := r.br.Buffered(); n > 0 {
-		b, _ := r.br.Peek(n)
-		if bytes.Contains(b, lf2) || bytes.Contains(b, crlf2) {
-			return true
+	src, _ := r.src.(interface{ Buffered() bool })
+	for {
+		n := r.br.Buffered()
+		if n > 0 {
+			b, _ := r.br.Peek(n)
+			if hasEvent(b) {
+				return true
+			}
+		}
+		if src == nil || n >= r.br.Size() || !src.Buffered() {
+			return false
+		}
+		if b, err := r.br.Peek(n + 1); err != nil {
+			// Peek hands over the source's error; such a source repeats it on the next
+			// Read (the upstream body reader's errors are sticky), so Next still sees it.
+			return hasEvent(b)
 		}
 	}
-	if src, ok := r.src.(interface{ Buffered() bool }); ok {
-		return src.Buffered()
-	}
-	return false
 }
 
-var (
-	lf2   = []byte("\n\n")
-	crlf2 = []byte("\n\r\n")
-)
+// hasEvent reports whether b holds a whole event that Next would dispatch: a data line,
+// or an event line with a name, then a blank line.
+func hasEvent(b []byte) bool {
+	hasData, hasName := false, false
+	for {
+		i := bytes.IndexByte(b, '\n')
+		if i < 0 {
+			return false
+		}
+		line := b[:i]
+		b = b[i+1:]
+		if n := len(line); n > 0 && line[n-1] == '\r' {
+			line = line[:n-1]
+		}
+		if len(line) == 0 {
+			if hasData || hasName {
+				return true
+			}
+			continue
+		}
+		if line[0] == ':' {
+			continue
+		}
+		field, value := line, []byte(nil)
+		if j := bytes.IndexByte(line, ':'); j >= 0 {
+			field, value = line[:j], line[j+1:]
+			if len(value) > 0 && value[0] == ' ' {
+				value = value[1:]
+			}
+		}
+		switch string(field) {
+		case "data":
+			hasData = true
+		case "event":
+			hasName = len(value) > 0
+		}
+	}
+}

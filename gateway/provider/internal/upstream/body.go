@@ -188,9 +188,11 @@ func (b *bodyReader) crlf() error {
 	return nil
 }
 
-// Buffered reports whether body bytes have already been received past what was read
-// (for a chunked body: past the previous chunk's line end, with a whole chunk-size line
-// and at least one byte of data), so that the next Read need not wait for the network.
+// Buffered reports whether body bytes have already been received past what was read,
+// so that the next Read returns without waiting for the network (for a chunked body:
+// the previous chunk's line end, a whole chunk-size line and at least one byte of data,
+// or for the last chunk its whole trailer). Errors are sticky: after one, every Read
+// returns it again.
 func (b *bodyReader) Buffered() bool {
 	if b.eof || b.err != nil || b.br == nil {
 		return false
@@ -203,12 +205,44 @@ func (b *bodyReader) Buffered() bool {
 		return true
 	}
 	p, _ := b.br.Peek(n)
+	// Walk the lines Read will read (each as lineBytes sees it): the previous chunk's
+	// line end, the size line, and for the last chunk the trailer up to its empty line.
+	line := func() ([]byte, bool) {
+		i := bytes.IndexByte(p, '\n')
+		if i < 0 {
+			return nil, false
+		}
+		l := bytes.TrimRight(p[:i], "\r")
+		p = p[i+1:]
+		return l, true
+	}
 	if b.started {
-		if len(p) < 2 {
+		l, ok := line()
+		if !ok {
 			return false
 		}
-		p = p[2:]
+		if len(l) != 0 {
+			return true // Read fails at once
+		}
 	}
-	i := bytes.IndexByte(p, '\n')
-	return i >= 0 && i+1 < len(p)
+	l, ok := line()
+	if !ok {
+		return false
+	}
+	size, ok := parseChunkSize(l)
+	if !ok {
+		return true // Read fails at once
+	}
+	if size > 0 {
+		return len(p) > 0
+	}
+	for {
+		l, ok := line()
+		if !ok {
+			return false
+		}
+		if len(l) == 0 {
+			return true
+		}
+	}
 }
