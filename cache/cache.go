@@ -33,6 +33,7 @@ type Cache struct {
 	emb      embed.Embedder    // nil: exact tier only
 	cov      embed.CoverageChecker
 	embModel string
+	shared   bool            // the store may hold other processes' entries (replicas)
 	nearOff  map[string]bool // kinds on (nil = all)
 	log      *slog.Logger
 	now      func() time.Time
@@ -88,6 +89,7 @@ func New(cfg Config, o Options) (*Cache, error) {
 	} else {
 		c.embModel = c.emb.Model()
 		c.cov, _ = c.emb.(embed.CoverageChecker)
+		c.shared = sharedStore(cfg, c.store)
 	}
 	if len(cfg.Guards.NearMissOff) > 0 {
 		c.nearOff = map[string]bool{}
@@ -179,12 +181,33 @@ func (c *Cache) Delete(ctx context.Context, sel Selector) (int, error) {
 		})
 	}
 	c.ctr.deleted.Add(int64(len(removed)))
-	return len(removed), c.forget(ctx, removed)
+	err := c.forget(ctx, removed, false)
+	n := len(removed)
+	if c.shared && sel.Scope != "" && sel.ID == "" {
+		// Other replicas' entries in the scope, which this process never loaded.
+		if fd, ok := c.store.(vectorstore.FilterDeleter); ok {
+			f := vectorstore.Filter{}
+			if sel.Model != "" {
+				f[pfModel] = sel.Model
+			}
+			if sel.Tenant != "" {
+				f[pfTenant] = sel.Tenant
+			}
+			more, derr := fd.DeleteWhere(ctx, c.Namespace(sel.Scope), f)
+			if derr != nil {
+				err = errors.Join(err, fmt.Errorf("cache: delete shared entries: %w", derr))
+			}
+			n += more
+			c.ctr.deleted.Add(int64(more))
+		}
+	}
+	return n, err
 }
 
 // forget removes entries already taken out of the index from the journal and the vector
-// store.
-func (c *Cache) forget(ctx context.Context, es []*Entry) error {
+// store. Entries evicted for room stay in a shared store: other replicas may still serve
+// them, and the store bounds itself (expiry).
+func (c *Cache) forget(ctx context.Context, es []*Entry, evicted bool) error {
 	if len(es) == 0 {
 		return nil
 	}
@@ -196,7 +219,7 @@ func (c *Cache) forget(ctx context.Context, es []*Entry) error {
 				errs = append(errs, err)
 			}
 		}
-		if e.Semantic {
+		if e.Semantic && !(evicted && c.shared) {
 			ns := c.Namespace(e.Scope)
 			byNS[ns] = append(byNS[ns], e.ID)
 		}
@@ -231,7 +254,7 @@ func (c *Cache) Sweep(ctx context.Context) int {
 	now := c.now()
 	exp := c.idx.expired(now)
 	c.ctr.expired.Add(int64(len(exp)))
-	if err := c.forget(ctx, exp); err != nil {
+	if err := c.forget(ctx, exp, false); err != nil {
 		c.log.Warn("cache sweep", "err", err)
 	}
 	if c.jr != nil {

@@ -46,6 +46,11 @@ type Config struct {
 	ShareAcrossTenants bool `json:"share_across_tenants" yaml:"share_across_tenants"`
 	// Namespace prefixes every vector store namespace the cache creates.
 	Namespace string `json:"namespace" yaml:"namespace"`
+	// SharedStore says whether other gateway processes (replicas) use the same vector
+	// store. Nil means auto: true for every store but the built-in one. When true, a lookup
+	// also finds entries other replicas stored (their payload carries the response), and
+	// entries evicted from this process's memory stay in the store.
+	SharedStore *bool `json:"shared_store" yaml:"shared_store"`
 
 	Guards Guards `json:"guards" yaml:"guards"`
 

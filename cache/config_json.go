@@ -24,6 +24,7 @@ func DecodeConfig(raw json.RawMessage) (Config, error) {
 		TopK                int                `json:"top_k"`
 		ShareAcrossTenants  bool               `json:"share_across_tenants"`
 		Namespace           string             `json:"namespace"`
+		SharedStore         *bool              `json:"shared_store"`
 		Guards              Guards             `json:"guards"`
 		StoreQueue          int                `json:"store_queue"`
 		StoreWorkers        int                `json:"store_workers"`
@@ -42,7 +43,7 @@ func DecodeConfig(raw json.RawMessage) (Config, error) {
 		DataDir: f.DataDir, TTL: time.Duration(f.TTL), MaxTTL: time.Duration(f.MaxTTL),
 		MaxEntries: f.MaxEntries, MaxBytes: f.MaxBytes, DisableSemantic: f.DisableSemantic,
 		Threshold: f.Threshold, ModelThresholds: f.ModelThresholds, TopK: f.TopK,
-		ShareAcrossTenants: f.ShareAcrossTenants, Namespace: f.Namespace, Guards: f.Guards,
+		ShareAcrossTenants: f.ShareAcrossTenants, Namespace: f.Namespace, SharedStore: f.SharedStore, Guards: f.Guards,
 		StoreQueue: f.StoreQueue, StoreWorkers: f.StoreWorkers, FlightWait: time.Duration(f.FlightWait),
 		SweepPeriod: time.Duration(f.SweepPeriod), MaxConcurrentEmbeds: f.MaxConcurrentEmbeds,
 	}

@@ -189,6 +189,9 @@ func (s *bruteStore) Delete(_ context.Context, ns string, ids []string) error {
 
 func (s *bruteStore) Close() error { return nil }
 
+// ProcessLocal: like the built-in store, no other process writes to it.
+func (s *bruteStore) ProcessLocal() bool { return true }
+
 func (s *bruteStore) count() int {
 	s.mu.Lock()
 	defer s.mu.Unlock()

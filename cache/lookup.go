@@ -86,12 +86,22 @@ func (c *Cache) Lookup(ctx context.Context, req *Request, o LookupOptions) *Resu
 		}
 	}()
 
+	g, guarded := "", false
 	if o.Refresh {
 		res.Reason = "refresh"
 	} else {
 		if e := c.idx.get(res.Keys.Exact); e != nil && !e.expired(start) {
 			res.Status, res.Entry = StatusHitExact, e
 			return res
+		}
+		if c.shared {
+			// Another replica may have stored it: its point ID is the exact key.
+			if g, guarded = c.guard(req, &res.Keys), true; g == "" {
+				if e := c.remoteExact(ctx, &res.Keys, start); e != nil {
+					res.Status, res.Entry = StatusHitExact, c.adopt(e, start)
+					return res
+				}
+			}
 		}
 		if c.cfg.FlightWait > 0 && !o.NoStore {
 			f, lead := c.fl.join(res.Keys.Exact, start, c.cfg.FlightWait)
@@ -112,7 +122,10 @@ func (c *Cache) Lookup(ctx context.Context, req *Request, o LookupOptions) *Resu
 	if c.store == nil {
 		return res
 	}
-	if g := c.guard(req, &res.Keys); g != "" {
+	if !guarded {
+		g = c.guard(req, &res.Keys)
+	}
+	if g != "" {
 		if res.Reason == "" {
 			res.Reason = g
 		}
@@ -124,9 +137,10 @@ func (c *Cache) Lookup(ctx context.Context, req *Request, o LookupOptions) *Resu
 		return res // the store worker embeds the prompt
 	}
 	res.Threshold = c.threshold(req.Model, o.Threshold)
-	if c.idx.scopeSize(res.Keys.Scope) == 0 {
+	if !c.shared && c.idx.scopeSize(res.Keys.Scope) == 0 {
 		// Nothing to match in this scope (a new conversation, system prompt or tenant):
 		// no need to embed on the request path; the store worker embeds if it is stored.
+		// A shared store may hold other replicas' entries in it: always search there.
 		return res
 	}
 	select {
@@ -229,6 +243,13 @@ func (c *Cache) semanticLookup(ctx context.Context, res *Result, explain bool) {
 			break
 		}
 		e := c.idx.get(m.ID)
+		remote := false
+		if c.shared && (e == nil || e.expired(now)) {
+			// Stored by another replica (or refreshed there): rebuild it from the payload.
+			if re, err := entryFromPoint(m.ID, res.Keys.Scope, m.Payload, m.ExpiresAt); err == nil {
+				e, remote = re, true
+			}
+		}
 		if e == nil || e.expired(now) || e.Scope != res.Keys.Scope {
 			continue // stale vector: its entry was evicted, deleted or replaced
 		}
@@ -260,6 +281,9 @@ func (c *Cache) semanticLookup(ctx context.Context, res *Result, explain bool) {
 			c.ctr.guard(GuardNearMiss)
 			c.ctr.nearMiss[kind].Add(1)
 			continue
+		}
+		if remote {
+			e = c.adopt(e, now)
 		}
 		res.Status, res.Entry, res.Similarity = StatusHitSemantic, e, m.Score
 		res.Reason, res.NearMissKind = "", ""

@@ -36,6 +36,9 @@ type Stats struct {
 	EmbedsRequest    int64 `json:"embeds_request"`
 	EmbedsBackground int64 `json:"embeds_background"`
 	SearchErrors     int64 `json:"search_errors"`
+	// Adopted counts entries another replica stored that this process found in the
+	// shared vector store, served and kept (shared stores only).
+	Adopted int64 `json:"adopted,omitempty"`
 
 	// Collapsed counts requests served by waiting for an identical request in flight;
 	// FlightTimeouts those that gave up waiting.
@@ -57,7 +60,7 @@ type counters struct {
 	stores, storesDropped, storeErrors                  atomic.Int64
 	evictions, expired, deleted                         atomic.Int64
 	embedErrors, searchErrors, collapsed, flightTimeout atomic.Int64
-	embedsRequest, embedsBackground                     atomic.Int64
+	embedsRequest, embedsBackground, adopted            atomic.Int64
 	savedPrompt, savedCompletion, savedLatencyMs        atomic.Int64
 	guards                                              map[string]*atomic.Int64
 	nearMiss                                            map[string]*atomic.Int64
@@ -96,6 +99,7 @@ func (c *Cache) Stats() Stats {
 		Deleted: c.ctr.deleted.Load(), EmbedErrors: c.ctr.embedErrors.Load(),
 		SearchErrors: c.ctr.searchErrors.Load(), Collapsed: c.ctr.collapsed.Load(),
 		EmbedsRequest: c.ctr.embedsRequest.Load(), EmbedsBackground: c.ctr.embedsBackground.Load(),
+		Adopted:               c.ctr.adopted.Load(),
 		FlightTimeouts:        c.ctr.flightTimeout.Load(),
 		SavedPromptTokens:     c.ctr.savedPrompt.Load(),
 		SavedCompletionTokens: c.ctr.savedCompletion.Load(),

@@ -139,7 +139,7 @@ func (c *Cache) writeBatch(batch []storeJob) {
 		}
 		ns := c.Namespace(e.Scope)
 		byNS[ns] = append(byNS[ns], vectorstore.Point{ID: e.ID, Vector: vecs[i], ExpiresAt: e.Expires,
-			Payload: map[string]string{"model": e.Model, "tenant": e.Tenant}})
+			Payload: entryPayload(e)})
 	}
 	for ns, pts := range byNS {
 		if err := c.store.Upsert(ctx, ns, pts); err != nil {
@@ -183,11 +183,13 @@ func (c *Cache) writeExact(ctx context.Context, j storeJob) *Entry {
 	}
 	// The exact tier is ready: wake identical requests before the slower embedding.
 	c.fl.land(res.Keys.Exact, res.flight)
-	if replaced != nil && replaced.Semantic && replaced.Scope != e.Scope {
-		evicted = append(evicted, replaced)
-	}
-	if err := c.forget(ctx, evicted); err != nil {
+	if err := c.forget(ctx, evicted, true); err != nil {
 		c.log.Warn("cache: evict", "err", err)
+	}
+	if replaced != nil && replaced.Semantic && replaced.Scope != e.Scope {
+		if err := c.forget(ctx, []*Entry{replaced}, false); err != nil {
+			c.log.Warn("cache: replace", "err", err)
+		}
 	}
 	return e
 }

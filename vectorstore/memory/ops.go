@@ -204,3 +204,7 @@ func (s *Store) Flush() error {
 	}
 	return s.log.sync()
 }
+
+// ProcessLocal reports that the store lives inside this process: no other process writes
+// to it (the cache skips searching a scope it never stored into).
+func (s *Store) ProcessLocal() bool { return true }

@@ -113,6 +113,7 @@ func (s *Store) openDir() error {
 		}
 	}
 	for _, x := range s.snapshotNamespaces() {
+		x.fixOrphans()
 		s.maybeReclaim(x)
 	}
 	s.enforceLimits() // the limits may have been lowered since the data was written
@@ -383,6 +384,7 @@ func (s *Store) Compact() error {
 
 // writeGraph writes one namespace's graph records and returns how many points it wrote.
 func writeGraph(w io.Writer, buf []byte, ns string, x *index) ([]byte, int, error) {
+	x.fixOrphans()
 	x.linkMu.Lock()
 	defer x.linkMu.Unlock()
 	x.mu.RLock()
