@@ -51,4 +51,13 @@
 // that vector, so every stored miss costs exactly one embedding, on the request path only
 // when a search needs it.
 // Expired entries are swept every SweepPeriod from both tiers.
+//
+// # Replicas
+//
+// With a vector store other processes share (Config.SharedStore; unset means every store
+// but one reporting ProcessLocal), a point's payload carries the whole entry, and a
+// lookup serves entries other processes stored: the exact key through vectorstore.Getter
+// on a local exact miss, a paraphrase through search (an empty local scope is searched
+// too), rebuilt from the payload, checked like a local entry and kept locally. Entries
+// evicted for room stay in the shared store; deleted and expired ones are removed from it.
 package cache

@@ -188,6 +188,42 @@ func TestSharedStoreDetection(t *testing.T) {
 	}
 }
 
+// A single process (a process-local store) keeps only the filter fields in the payload,
+// as before: the response lives in its own memory only.
+func TestLocalStorePayloadHasFilterFieldsOnly(t *testing.T) {
+	e := newEnv(t, Config{})
+	e.fill(t, userReq("alice", "What is the capital of France?"), `{"a":"Paris"}`)
+	e.store.mu.Lock()
+	defer e.store.mu.Unlock()
+	n := 0
+	for _, pts := range e.store.ns {
+		for _, p := range pts {
+			n++
+			if len(p.Payload) != 2 || p.Payload["tenant"] != "alice" || p.Payload["model"] != "openai/gpt-4o-mini" {
+				t.Fatalf("payload %v", p.Payload)
+			}
+		}
+	}
+	if n != 1 {
+		t.Fatalf("%d points", n)
+	}
+}
+
+func TestDecodeSharedStore(t *testing.T) {
+	for _, tc := range []struct {
+		raw  string
+		want *bool
+	}{{`{}`, nil}, {`{"shared_store":false}`, new(bool)}, {`{"shared_store":true}`, func() *bool { b := true; return &b }()}} {
+		cfg, err := DecodeConfig([]byte(tc.raw))
+		if err != nil || (cfg.SharedStore == nil) != (tc.want == nil) || (tc.want != nil && *cfg.SharedStore != *tc.want) {
+			t.Errorf("%s: %v, %v", tc.raw, cfg.SharedStore, err)
+		}
+	}
+	if _, err := DecodeConfig([]byte(`{"shared_store":"auto"}`)); err == nil {
+		t.Error(`"auto" must be refused: leave the field unset`)
+	}
+}
+
 // remoteStore hides the built-in store's ProcessLocal, as a database-backed store has none.
 type remoteStore struct{ vectorstore.Store }
 

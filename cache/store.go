@@ -138,8 +138,11 @@ func (c *Cache) writeBatch(batch []storeJob) {
 			continue
 		}
 		ns := c.Namespace(e.Scope)
-		byNS[ns] = append(byNS[ns], vectorstore.Point{ID: e.ID, Vector: vecs[i], ExpiresAt: e.Expires,
-			Payload: entryPayload(e)})
+		payload := map[string]string{pfModel: e.Model, pfTenant: e.Tenant}
+		if c.shared {
+			payload = entryPayload(e) // other replicas serve the entry from it
+		}
+		byNS[ns] = append(byNS[ns], vectorstore.Point{ID: e.ID, Vector: vecs[i], ExpiresAt: e.Expires, Payload: payload})
 	}
 	for ns, pts := range byNS {
 		if err := c.store.Upsert(ctx, ns, pts); err != nil {

@@ -16,10 +16,9 @@ const (
 	NodeModules    = "MUNINN_TEST_NODE_MODULES"    // path of the dev-time node_modules
 	Strict         = "MUNINN_TEST_STRICT"
 
-	// PGlite serves one session, so packages that run at the same time get servers of
-	// their own: the vector store's suite uses PostgresDSN, these the others.
+	// PGlite serves one session, so a package that runs while the vector store's suite
+	// uses PostgresDSN gets a server of its own.
 	PostgresDSNAppliance = "MUNINN_TEST_POSTGRES_APPLIANCE"
-	PostgresDSNCache     = "MUNINN_TEST_POSTGRES_CACHE"
 )
 
 // IsStrict reports whether missing backends must fail tests.

@@ -1,6 +1,8 @@
 package qdrant
 
 import (
+	"crypto/sha256"
+	"encoding/hex"
 	"math"
 	"strconv"
 	"strings"
@@ -27,6 +29,9 @@ const (
 	noExpiry = math.MaxInt64
 )
 
+// maxTermValue is the longest payload value indexed as it is.
+const maxTermValue = 128
+
 // idSpace is the UUIDv5 namespace of Muninn point ids (itself UUIDv5(URL, "muninn:qdrant")).
 var idSpace = uuid.NewSHA1(uuid.NameSpaceURL, []byte("muninn:qdrant"))
 
@@ -47,8 +52,14 @@ func registryID(ns string) string { return uuid.NewSHA1(idSpace, []byte("ns:"+ns
 
 // term encodes one payload equality as a keyword, "len(key):key=value". The length
 // prefix keeps it unambiguous whatever characters keys and values hold ("3:a=b=c" is
-// key "a=b", value "c").
+// key "a=b", value "c"). Values longer than maxTermValue (a cached response, say) are
+// indexed by their SHA-256 instead ("len(key):key#hex"), so the keyword index stays small
+// while an equality filter on such a value still matches exactly.
 func term(k, v string) string {
+	if len(v) > maxTermValue {
+		sum := sha256.Sum256([]byte(v))
+		return strconv.Itoa(len(k)) + ":" + k + "#" + hex.EncodeToString(sum[:])
+	}
 	var b strings.Builder
 	b.Grow(len(k) + len(v) + 6)
 	b.WriteString(strconv.Itoa(len(k)))
