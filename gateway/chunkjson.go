@@ -3,7 +3,6 @@ package gateway
 import (
 	"encoding/json"
 	"strconv"
-	"unicode/utf8"
 
 	"github.com/muninn-gw/muninn/gateway/api"
 )
@@ -21,13 +20,13 @@ func appendChunkJSON(buf []byte, ch *api.ChatChunk) ([]byte, error) {
 		}
 	}
 	buf = append(buf, `{"id":`...)
-	buf = appendJSONString(buf, ch.ID)
+	buf = api.AppendString(buf, ch.ID)
 	buf = append(buf, `,"object":`...)
-	buf = appendJSONString(buf, ch.Object)
+	buf = api.AppendString(buf, ch.Object)
 	buf = append(buf, `,"created":`...)
 	buf = strconv.AppendInt(buf, ch.Created, 10)
 	buf = append(buf, `,"model":`...)
-	buf = appendJSONString(buf, ch.Model)
+	buf = api.AppendString(buf, ch.Model)
 	buf = append(buf, `,"choices":`...)
 	if ch.Choices == nil {
 		buf = append(buf, "null"...)
@@ -53,11 +52,11 @@ func appendChunkJSON(buf []byte, ch *api.ChatChunk) ([]byte, error) {
 	}
 	if ch.SystemFingerprint != "" {
 		buf = append(buf, `,"system_fingerprint":`...)
-		buf = appendJSONString(buf, ch.SystemFingerprint)
+		buf = api.AppendString(buf, ch.SystemFingerprint)
 	}
 	if ch.ServiceTier != "" {
 		buf = append(buf, `,"service_tier":`...)
-		buf = appendJSONString(buf, ch.ServiceTier)
+		buf = api.AppendString(buf, ch.ServiceTier)
 	}
 	return append(buf, '}'), nil
 }
@@ -79,11 +78,11 @@ func appendChunkChoice(buf []byte, c *api.ChunkChoice) ([]byte, error) {
 	}
 	if d.Role != "" {
 		field("role")
-		buf = appendJSONString(buf, d.Role)
+		buf = api.AppendString(buf, d.Role)
 	}
 	if d.Content != nil {
 		field("content")
-		buf = appendJSONString(buf, *d.Content)
+		buf = api.AppendString(buf, *d.Content)
 	}
 	if len(d.ToolCalls) > 0 {
 		b, err := json.Marshal(d.ToolCalls)
@@ -95,13 +94,13 @@ func appendChunkChoice(buf []byte, c *api.ChunkChoice) ([]byte, error) {
 	}
 	if d.Refusal != nil {
 		field("refusal")
-		buf = appendJSONString(buf, *d.Refusal)
+		buf = api.AppendString(buf, *d.Refusal)
 	}
 	buf = append(buf, `},"finish_reason":`...)
 	if c.FinishReason == nil {
 		buf = append(buf, "null"...)
 	} else {
-		buf = appendJSONString(buf, *c.FinishReason)
+		buf = api.AppendString(buf, *c.FinishReason)
 	}
 	return append(buf, '}'), nil
 }
@@ -112,60 +111,4 @@ func appendMarshal(buf []byte, v any) ([]byte, error) {
 		return buf, err
 	}
 	return append(buf, b...), nil
-}
-
-const hexDigits = "0123456789abcdef"
-
-// appendJSONString appends s quoted as encoding/json does: HTML-safe escapes for <, >
-// and &, U+2028 and U+2029 escaped, invalid UTF-8 replaced by U+FFFD.
-func appendJSONString(buf []byte, s string) []byte {
-	buf = append(buf, '"')
-	start := 0
-	for i := 0; i < len(s); {
-		c := s[i]
-		if c < utf8.RuneSelf {
-			if c >= 0x20 && c != '"' && c != '\\' && c != '<' && c != '>' && c != '&' {
-				i++
-				continue
-			}
-			buf = append(buf, s[start:i]...)
-			switch c {
-			case '"', '\\':
-				buf = append(buf, '\\', c)
-			case '\n':
-				buf = append(buf, '\\', 'n')
-			case '\r':
-				buf = append(buf, '\\', 'r')
-			case '\t':
-				buf = append(buf, '\\', 't')
-			case '\b':
-				buf = append(buf, '\\', 'b')
-			case '\f':
-				buf = append(buf, '\\', 'f')
-			default:
-				buf = append(buf, '\\', 'u', '0', '0', hexDigits[c>>4], hexDigits[c&0xf])
-			}
-			i++
-			start = i
-			continue
-		}
-		r, size := utf8.DecodeRuneInString(s[i:])
-		if r == utf8.RuneError && size == 1 {
-			buf = append(buf, s[start:i]...)
-			buf = append(buf, `\ufffd`...)
-			i += size
-			start = i
-			continue
-		}
-		if r == '\u2028' || r == '\u2029' {
-			buf = append(buf, s[start:i]...)
-			buf = append(buf, '\\', 'u', '2', '0', '2', hexDigits[r&0xf])
-			i += size
-			start = i
-			continue
-		}
-		i += size
-	}
-	buf = append(buf, s[start:]...)
-	return append(buf, '"')
 }

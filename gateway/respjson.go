@@ -14,13 +14,13 @@ func appendResponseJSON(buf []byte, resp *api.ChatResponse) ([]byte, error) {
 		return appendMarshal(buf, resp)
 	}
 	buf = append(buf, `{"id":`...)
-	buf = appendJSONString(buf, resp.ID)
+	buf = api.AppendString(buf, resp.ID)
 	buf = append(buf, `,"object":`...)
-	buf = appendJSONString(buf, resp.Object)
+	buf = api.AppendString(buf, resp.Object)
 	buf = append(buf, `,"created":`...)
 	buf = strconv.AppendInt(buf, resp.Created, 10)
 	buf = append(buf, `,"model":`...)
-	buf = appendJSONString(buf, resp.Model)
+	buf = api.AppendString(buf, resp.Model)
 	buf = append(buf, `,"choices":`...)
 	if resp.Choices == nil {
 		buf = append(buf, "null"...)
@@ -46,11 +46,11 @@ func appendResponseJSON(buf []byte, resp *api.ChatResponse) ([]byte, error) {
 	}
 	if resp.SystemFingerprint != "" {
 		buf = append(buf, `,"system_fingerprint":`...)
-		buf = appendJSONString(buf, resp.SystemFingerprint)
+		buf = api.AppendString(buf, resp.SystemFingerprint)
 	}
 	if resp.ServiceTier != "" {
 		buf = append(buf, `,"service_tier":`...)
-		buf = appendJSONString(buf, resp.ServiceTier)
+		buf = api.AppendString(buf, resp.ServiceTier)
 	}
 	return append(buf, '}'), nil
 }
@@ -73,16 +73,16 @@ func appendChoice(buf []byte, c *api.Choice) ([]byte, error) {
 	buf = strconv.AppendInt(buf, int64(c.Index), 10)
 	m := &c.Message
 	buf = append(buf, `,"message":{"role":`...)
-	buf = appendJSONString(buf, m.Role)
+	buf = api.AppendString(buf, m.Role)
 	buf = append(buf, `,"content":`...)
 	if m.Content.Null && m.Content.Text == "" {
 		buf = append(buf, "null"...)
 	} else {
-		buf = appendJSONString(buf, m.Content.Text)
+		buf = api.AppendString(buf, m.Content.Text)
 	}
 	if m.Name != "" {
 		buf = append(buf, `,"name":`...)
-		buf = appendJSONString(buf, m.Name)
+		buf = api.AppendString(buf, m.Name)
 	}
 	if len(m.ToolCalls) > 0 {
 		buf = append(buf, `,"tool_calls":`...)
@@ -93,14 +93,14 @@ func appendChoice(buf []byte, c *api.Choice) ([]byte, error) {
 	}
 	if m.ToolCallID != "" {
 		buf = append(buf, `,"tool_call_id":`...)
-		buf = appendJSONString(buf, m.ToolCallID)
+		buf = api.AppendString(buf, m.ToolCallID)
 	}
 	if m.Refusal != "" {
 		buf = append(buf, `,"refusal":`...)
-		buf = appendJSONString(buf, m.Refusal)
+		buf = api.AppendString(buf, m.Refusal)
 	}
 	buf = append(buf, `},"finish_reason":`...)
-	buf = appendJSONString(buf, c.FinishReason)
+	buf = api.AppendString(buf, c.FinishReason)
 	return append(buf, '}'), nil
 }
 

@@ -3,7 +3,6 @@ package openai
 import (
 	"math"
 	"strconv"
-	"unicode/utf8"
 
 	"github.com/muninn-gw/muninn/gateway/api"
 )
@@ -21,7 +20,7 @@ func appendRequest(b []byte, r *api.ChatRequest) ([]byte, bool) {
 		return b, false
 	}
 	b = append(b, `{"model":`...)
-	b = appendString(b, r.Model)
+	b = api.AppendString(b, r.Model)
 	b = append(b, `,"messages":`...)
 	if r.Messages == nil {
 		b = append(b, "null"...)
@@ -70,7 +69,7 @@ func appendRequest(b []byte, r *api.ChatRequest) ([]byte, bool) {
 	}
 	if r.User != "" {
 		b = append(b, `,"user":`...)
-		b = appendString(b, r.User)
+		b = api.AppendString(b, r.User)
 	}
 	if r.ParallelToolCalls != nil {
 		b = append(b, `,"parallel_tool_calls":`...)
@@ -82,7 +81,7 @@ func appendRequest(b []byte, r *api.ChatRequest) ([]byte, bool) {
 			if i > 0 {
 				b = append(b, ',')
 			}
-			b = appendString(b, f)
+			b = api.AppendString(b, f)
 		}
 		b = append(b, ']')
 	}
@@ -94,24 +93,24 @@ func appendMessage(b []byte, m *api.Message) ([]byte, bool) {
 		return b, false
 	}
 	b = append(b, `{"role":`...)
-	b = appendString(b, m.Role)
+	b = api.AppendString(b, m.Role)
 	b = append(b, `,"content":`...)
 	if m.Content.Null && m.Content.Text == "" {
 		b = append(b, "null"...)
 	} else {
-		b = appendString(b, m.Content.Text)
+		b = api.AppendString(b, m.Content.Text)
 	}
 	if m.Name != "" {
 		b = append(b, `,"name":`...)
-		b = appendString(b, m.Name)
+		b = api.AppendString(b, m.Name)
 	}
 	if m.ToolCallID != "" {
 		b = append(b, `,"tool_call_id":`...)
-		b = appendString(b, m.ToolCallID)
+		b = api.AppendString(b, m.ToolCallID)
 	}
 	if m.Refusal != "" {
 		b = append(b, `,"refusal":`...)
-		b = appendString(b, m.Refusal)
+		b = api.AppendString(b, m.Refusal)
 	}
 	return append(b, '}'), true
 }
@@ -139,60 +138,4 @@ func appendFloat(b []byte, key string, v *float64) ([]byte, bool) {
 	}
 	b = append(b, key...)
 	return strconv.AppendFloat(b, f, 'f', -1, 64), true
-}
-
-const hexDigits = "0123456789abcdef"
-
-// appendString writes s as a JSON string exactly as encoding/json does with HTML
-// escaping: <, > and & as \u00XX, invalid UTF-8 as \ufffd, U+2028 and U+2029 escaped.
-func appendString(b []byte, s string) []byte {
-	b = append(b, '"')
-	start := 0
-	for i := 0; i < len(s); {
-		c := s[i]
-		if c < utf8.RuneSelf {
-			if c >= 0x20 && c != '"' && c != '\\' && c != '<' && c != '>' && c != '&' {
-				i++
-				continue
-			}
-			b = append(b, s[start:i]...)
-			switch c {
-			case '\\', '"':
-				b = append(b, '\\', c)
-			case '\b':
-				b = append(b, '\\', 'b')
-			case '\f':
-				b = append(b, '\\', 'f')
-			case '\n':
-				b = append(b, '\\', 'n')
-			case '\r':
-				b = append(b, '\\', 'r')
-			case '\t':
-				b = append(b, '\\', 't')
-			default:
-				b = append(b, '\\', 'u', '0', '0', hexDigits[c>>4], hexDigits[c&0xF])
-			}
-			i++
-			start = i
-			continue
-		}
-		r, size := utf8.DecodeRuneInString(s[i:])
-		if r == utf8.RuneError && size == 1 {
-			b = append(b, s[start:i]...)
-			b = append(b, `\ufffd`...)
-			i += size
-			start = i
-			continue
-		}
-		if r == '\u2028' || r == '\u2029' {
-			b = append(b, s[start:i]...)
-			b = append(b, '\\', 'u', '2', '0', '2', hexDigits[r&0xF])
-			i += size
-			start = i
-			continue
-		}
-		i += size
-	}
-	b = append(b, s[start:]...)
-	return append(b, '"')
 }

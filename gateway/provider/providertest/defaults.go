@@ -4,6 +4,7 @@ import (
 	"bufio"
 	"encoding/json"
 	"errors"
+	"github.com/muninn-gw/muninn/gateway/api"
 	"hash/fnv"
 	"math"
 	"strconv"
@@ -367,34 +368,7 @@ func defaultEmbeddings(ctx *fasthttp.RequestCtx, body *reqBody) {
 	putBuf(bp)
 }
 
-const hexDigits = "0123456789abcdef"
-
 // appendQuote appends s as a JSON string.
-func appendQuote(b []byte, s string) []byte {
-	b = append(b, '"')
-	start := 0
-	for i := 0; i < len(s); i++ {
-		c := s[i]
-		if c >= 0x20 && c != '"' && c != '\\' {
-			continue
-		}
-		b = append(b, s[start:i]...)
-		switch c {
-		case '"', '\\':
-			b = append(b, '\\', c)
-		case '\n':
-			b = append(b, '\\', 'n')
-		case '\r':
-			b = append(b, '\\', 'r')
-		case '\t':
-			b = append(b, '\\', 't')
-		default:
-			b = append(b, '\\', 'u', '0', '0', hexDigits[c>>4], hexDigits[c&0xf])
-		}
-		start = i + 1
-	}
-	b = append(b, s[start:]...)
-	return append(b, '"')
-}
+func appendQuote(b []byte, s string) []byte { return api.AppendString(b, s) }
 
 func quote(s string) []byte { return appendQuote(nil, s) }
