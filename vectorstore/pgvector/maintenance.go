@@ -13,31 +13,14 @@ import (
 	"github.com/muninn-gw/muninn/vectorstore"
 )
 
-// sweepLoop deletes expired rows every interval until Close. Searches never return
-// expired rows whether or not they were swept; sweeping only reclaims space.
+// sweepLoop deletes expired points every interval until Close.
 func (s *Store) sweepLoop(every time.Duration) {
 	defer s.sweeper.Done()
-	t := time.NewTicker(every)
-	defer t.Stop()
-	for {
-		select {
-		case <-s.stop:
-			return
-		case <-t.C:
-			ctx, cancel := context.WithCancel(context.Background())
-			go func() {
-				select {
-				case <-s.stop:
-					cancel()
-				case <-ctx.Done():
-				}
-			}()
-			if _, err := s.Sweep(ctx); err != nil && !s.closed.Load() {
-				slog.Warn("pgvector: background sweep failed", "err", err)
-			}
-			cancel()
+	vectorstore.SweepEvery(s.stop, every, s.Sweep, func(err error) {
+		if !s.closed.Load() {
+			slog.Warn("pgvector: background sweep failed", "err", err)
 		}
-	}
+	})
 }
 
 // pointTables lists the dimensions that have a point table.

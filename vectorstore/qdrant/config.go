@@ -64,40 +64,11 @@ type Config struct {
 	OnDisk bool `json:"on_disk"`
 }
 
-// Duration is a time.Duration written in JSON as a Go duration string ("90s", "5m"),
-// or "off" / "0" for zero.
-type Duration struct {
-	time.Duration
-	set bool
-}
+// Duration is a duration in the config: a Go duration string, or "off".
+type Duration = vectorstore.Duration
 
 // D returns a set Duration (for configuration built in Go; D(0) is "off").
-func D(d time.Duration) Duration { return Duration{Duration: d, set: true} }
-
-// UnmarshalJSON accepts a duration string or "off".
-func (d *Duration) UnmarshalJSON(b []byte) error {
-	var s string
-	if err := json.Unmarshal(b, &s); err != nil {
-		return fmt.Errorf("duration must be a string such as \"30s\": %w", err)
-	}
-	d.set = true
-	if s == "off" || s == "0" {
-		d.Duration = 0
-		return nil
-	}
-	v, err := time.ParseDuration(s)
-	if err != nil {
-		return fmt.Errorf("invalid duration %q: %w", s, err)
-	}
-	if v < 0 {
-		return fmt.Errorf("negative duration %q", s)
-	}
-	d.Duration = v
-	return nil
-}
-
-// MarshalJSON writes the duration as a string.
-func (d Duration) MarshalJSON() ([]byte, error) { return json.Marshal(d.Duration.String()) }
+func D(d time.Duration) Duration { return vectorstore.D(d) }
 
 // Defaults.
 const (
@@ -134,10 +105,10 @@ func (c *Config) withDefaults() error {
 	if c.BatchSize == 0 {
 		c.BatchSize = DefaultBatchSize
 	}
-	if !c.SweepInterval.set && c.SweepInterval.Duration == 0 {
+	if !c.SweepInterval.IsSet() && c.SweepInterval.Duration == 0 {
 		c.SweepInterval.Duration = DefaultSweepInterval
 	}
-	if !c.Timeout.set && c.Timeout.Duration == 0 {
+	if !c.Timeout.IsSet() && c.Timeout.Duration == 0 {
 		c.Timeout.Duration = DefaultTimeout
 	}
 	if c.Connections == 0 {

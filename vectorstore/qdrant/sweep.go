@@ -11,31 +11,14 @@ import (
 	"github.com/muninn-gw/muninn/vectorstore"
 )
 
-// sweepLoop deletes expired points every interval until Close. Search never returns an
-// expired point whether or not it was swept; sweeping only reclaims space.
+// sweepLoop deletes expired points every interval until Close.
 func (s *Store) sweepLoop(every time.Duration) {
 	defer s.sweeper.Done()
-	t := time.NewTicker(every)
-	defer t.Stop()
-	for {
-		select {
-		case <-s.stop:
-			return
-		case <-t.C:
-			ctx, cancel := context.WithCancel(context.Background())
-			go func() {
-				select {
-				case <-s.stop:
-					cancel()
-				case <-ctx.Done():
-				}
-			}()
-			if _, err := s.Sweep(ctx); err != nil && !s.closed.Load() {
-				slog.Warn("qdrant: background sweep failed", "err", err)
-			}
-			cancel()
+	vectorstore.SweepEvery(s.stop, every, s.Sweep, func(err error) {
+		if !s.closed.Load() {
+			slog.Warn("qdrant: background sweep failed", "err", err)
 		}
-	}
+	})
 }
 
 // dataCollections lists Muninn's data collections and their dimensions.
