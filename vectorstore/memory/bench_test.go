@@ -28,7 +28,7 @@ func benchN() int {
 func buildBench(b *testing.B, quant string, n int) (*memory.Store, *vecgen.Gen) {
 	b.Helper()
 	gen := vecgen.New(vecgen.Default(n))
-	s, err := memory.New(memory.Config{Quantization: quant, SweepInterval: -1})
+	s, err := memory.New(memory.Config{Quantization: quant, SweepInterval: vectorstore.D(0)})
 	if err != nil {
 		b.Fatal(err)
 	}

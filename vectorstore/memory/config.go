@@ -1,11 +1,12 @@
 package memory
 
 import (
-	"encoding/json"
 	"fmt"
 	"log/slog"
 	"strings"
 	"time"
+
+	"github.com/muninn-gw/muninn/vectorstore"
 )
 
 // Quantization modes.
@@ -38,31 +39,12 @@ const (
 	DefaultM              = 16
 	DefaultEfConstruction = 100
 	DefaultEfSearch       = 64
+	DefaultEfUpper        = 32
 	DefaultExactThreshold = 2048
 	DefaultFlushInterval  = time.Second
 	DefaultSweepInterval  = time.Minute
 	DefaultCompactBytes   = 256 << 20
 )
-
-// Duration is a time.Duration written in JSON as a Go duration string ("1s", "250ms").
-type Duration time.Duration
-
-// MarshalJSON writes the duration as a string.
-func (d Duration) MarshalJSON() ([]byte, error) { return json.Marshal(time.Duration(d).String()) }
-
-// UnmarshalJSON reads a duration string.
-func (d *Duration) UnmarshalJSON(b []byte) error {
-	var s string
-	if err := json.Unmarshal(b, &s); err != nil {
-		return fmt.Errorf("duration must be a string like \"1s\": %w", err)
-	}
-	v, err := time.ParseDuration(s)
-	if err != nil {
-		return err
-	}
-	*d = Duration(v)
-	return nil
-}
 
 // Config configures the built-in store. Zero fields take the defaults above.
 type Config struct {
@@ -77,20 +59,26 @@ type Config struct {
 	// Eviction is EvictLRU (default) or EvictOldest.
 	Eviction string `json:"eviction"`
 	// FlushInterval is how often the log is written out (and fsynced, see Fsync).
-	FlushInterval Duration `json:"flush_interval"`
+	// Unset or zero means DefaultFlushInterval.
+	FlushInterval vectorstore.Duration `json:"flush_interval"`
 	// Fsync is FsyncInterval (default), FsyncAlways or FsyncNever.
 	Fsync string `json:"fsync"`
 	// CompactBytes: when the log grows past this size (and past the last snapshot), a
 	// snapshot is written and older files are removed.
 	CompactBytes int64 `json:"compact_bytes"`
-	// SweepInterval is how often expired points are removed in the background; a negative
-	// value disables the background sweep (expired points are still never returned).
-	SweepInterval Duration `json:"sweep_interval"`
+	// SweepInterval is how often expired points are removed in the background. Unset
+	// means DefaultSweepInterval; "off" (zero) disables the background sweep (expired
+	// points are still never returned).
+	SweepInterval vectorstore.Duration `json:"sweep_interval"`
 	// HNSW parameters: links per node (M; 2M on the base layer), candidate list sizes
 	// while building and searching.
 	M              int `json:"m"`
 	EfConstruction int `json:"ef_construction"`
 	EfSearch       int `json:"ef_search"`
+	// EfUpper is the search's beam width on the layers above the base one (classic HNSW
+	// uses 1). On clustered data it decides whether a query reaches the right cluster;
+	// at 1M points it matters more than EfSearch (see README.md).
+	EfUpper int `json:"ef_upper"`
 	// ExactThreshold: namespaces with at most this many points are searched exactly
 	// (a scan is faster than the graph there, and always exact). Negative: always use
 	// the graph.
@@ -107,13 +95,14 @@ func DefaultConfig() Config {
 	return Config{
 		Quantization:   QuantNone,
 		Eviction:       EvictLRU,
-		FlushInterval:  Duration(DefaultFlushInterval),
+		FlushInterval:  vectorstore.D(DefaultFlushInterval),
 		Fsync:          FsyncInterval,
 		CompactBytes:   DefaultCompactBytes,
-		SweepInterval:  Duration(DefaultSweepInterval),
+		SweepInterval:  vectorstore.D(DefaultSweepInterval),
 		M:              DefaultM,
 		EfConstruction: DefaultEfConstruction,
 		EfSearch:       DefaultEfSearch,
+		EfUpper:        DefaultEfUpper,
 		ExactThreshold: DefaultExactThreshold,
 	}
 }
@@ -127,7 +116,7 @@ func (c Config) withDefaults() (Config, error) {
 	if c.Eviction == "" {
 		c.Eviction = d.Eviction
 	}
-	if c.FlushInterval == 0 {
+	if c.FlushInterval.Duration <= 0 {
 		c.FlushInterval = d.FlushInterval
 	}
 	if c.Fsync == "" {
@@ -136,7 +125,7 @@ func (c Config) withDefaults() (Config, error) {
 	if c.CompactBytes == 0 {
 		c.CompactBytes = d.CompactBytes
 	}
-	if c.SweepInterval == 0 {
+	if !c.SweepInterval.IsSet() {
 		c.SweepInterval = d.SweepInterval
 	}
 	if c.M == 0 {
@@ -147,6 +136,9 @@ func (c Config) withDefaults() (Config, error) {
 	}
 	if c.EfSearch == 0 {
 		c.EfSearch = d.EfSearch
+	}
+	if c.EfUpper == 0 {
+		c.EfUpper = d.EfUpper
 	}
 	if c.ExactThreshold == 0 {
 		c.ExactThreshold = d.ExactThreshold
@@ -171,14 +163,14 @@ func (c Config) withDefaults() (Config, error) {
 	if c.MaxPoints < 0 || c.MaxBytes < 0 {
 		errs = append(errs, "max_points and max_bytes must not be negative")
 	}
-	if c.FlushInterval < 0 || c.CompactBytes < 0 {
-		errs = append(errs, "flush_interval and compact_bytes must not be negative")
+	if c.CompactBytes < 0 {
+		errs = append(errs, "compact_bytes must not be negative")
 	}
 	if c.M < 2 || c.M > 128 {
 		errs = append(errs, fmt.Sprintf("m %d: want 2..128", c.M))
 	}
-	if c.EfConstruction < c.M || c.EfSearch < 1 || c.EfConstruction > 4096 || c.EfSearch > 4096 {
-		errs = append(errs, "ef_construction must be in m..4096 and ef_search in 1..4096")
+	if c.EfConstruction < c.M || c.EfSearch < 1 || c.EfConstruction > 4096 || c.EfSearch > 4096 || c.EfUpper < 1 || c.EfUpper > 4096 {
+		errs = append(errs, "ef_construction must be in m..4096, ef_search and ef_upper in 1..4096")
 	}
 	if len(errs) > 0 {
 		return c, fmt.Errorf("invalid built-in vector store config: %s", strings.Join(errs, "; "))

@@ -139,7 +139,7 @@ func crashWriter(dir, fsync string) {
 	s, err := memory.New(memory.Config{
 		Dir:            dir,
 		Fsync:          fsync,
-		FlushInterval:  memory.Duration(3 * time.Millisecond),
+		FlushInterval:  vectorstore.D(3 * time.Millisecond),
 		CompactBytes:   64 << 10, // snapshots while writing
 		M:              8,
 		EfConstruction: 32,

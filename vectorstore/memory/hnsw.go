@@ -38,17 +38,18 @@ func (s *scratch) nextGen() {
 	}
 }
 
-// upperEf is the beam width on the levels above the base one. HNSW's greedy walk (a
-// beam of 1) there can settle in the wrong cluster of clustered data, and the base-layer
-// search cannot leave it; a few candidates carried down cost little and avoid that.
-const upperEf = 8
+// buildUpperEf is the beam width on the levels above the base one while inserting
+// (Config.EfUpper is the one for searches). HNSW's greedy walk (a beam of 1) there can
+// settle in the wrong cluster of clustered data, and the base-layer search cannot leave
+// it; candidates carried down avoid that.
+const buildUpperEf = 8
 
-// descend walks from the entry point down to level stop+1 with a narrow beam and
+// descend walks from the entry point down to level stop+1 with a beam of width and
 // returns the best candidates found (best first) as entry points for level stop.
-func (x *index) descend(q []float32, ep uint32, top, stop int, s *scratch) []cand {
+func (x *index) descend(q []float32, ep uint32, top, stop, width int, s *scratch) []cand {
 	eps := append(s.sel[:0], cand{x.score(q, ep), ep})
 	for l := top; l > stop; l-- {
-		x.searchLayer(q, eps, upperEf, l, s, nil, 0)
+		x.searchLayer(q, eps, width, l, s, nil, 0)
 		eps = drainInto(eps[:0], &s.res)
 	}
 	s.sel = eps
@@ -167,7 +168,7 @@ func (x *index) link(i uint32, q []float32, s *scratch) {
 	ep, top := x.ep, x.epLevel
 	x.epMu.Unlock()
 
-	eps := slices.Clone(x.descend(q, ep, top, level, s))
+	eps := slices.Clone(x.descend(q, ep, top, level, buildUpperEf, s))
 	live := func(j uint32) bool { return j != i && x.node(j).live }
 	for l := min(level, top); l >= 0; l-- {
 		x.searchLayer(q, eps, x.efC, l, s, live, 0)

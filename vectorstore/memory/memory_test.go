@@ -16,7 +16,7 @@ func TestConformance(t *testing.T) {
 	}{
 		// Small graph parameters keep the race-detector run short; a low exact threshold
 		// makes the Recall and Concurrency cases go through the graph.
-		{"float32", memory.Config{SweepInterval: -1, ExactThreshold: 200, M: 8, EfConstruction: 40}, 0},
+		{"float32", memory.Config{SweepInterval: vectorstore.D(0), ExactThreshold: 200, M: 8, EfConstruction: 40}, 0},
 		{"int8", memory.Config{Quantization: memory.QuantInt8, ExactThreshold: 200, M: 8, EfConstruction: 40}, 4e-3},
 		{"graph-only", memory.Config{ExactThreshold: -1, M: 8, EfConstruction: 40}, 0},
 		{"persistent", memory.Config{Dir: "-", M: 8, EfConstruction: 40}, 0},

@@ -3,7 +3,6 @@ package memory
 import (
 	"context"
 	"fmt"
-	"time"
 
 	"github.com/muninn-gw/muninn/vectorstore"
 )
@@ -162,22 +161,6 @@ func (s *Store) snapshotNamespaces() map[string]*index {
 		out[k] = v
 	}
 	return out
-}
-
-func (s *Store) sweepLoop(every time.Duration) {
-	defer s.bg.Done()
-	t := time.NewTicker(every)
-	defer t.Stop()
-	for {
-		select {
-		case <-s.stop:
-			return
-		case <-t.C:
-			if n, err := s.sweep(); err != nil {
-				s.cfg.Logger.Warn("built-in vector store: sweep failed", "removed", n, "err", err)
-			}
-		}
-	}
 }
 
 // Stats implements vectorstore.Statser.

@@ -25,6 +25,7 @@ func TestOpenConfig(t *testing.T) {
 		{"all fields", `{"dir":"","quantization":"int8","max_points":10,"max_bytes":1000000,"eviction":"oldest",
 			"flush_interval":"250ms","fsync":"always","compact_bytes":1048576,"sweep_interval":"5s",
 			"m":12,"ef_construction":80,"ef_search":40,"exact_threshold":500}`, ""},
+		{"sweep off", `{"sweep_interval":"off"}`, ""},
 		{"unknown field", `{"quantisation":"int8"}`, "unknown field"},
 		{"bad quantization", `{"quantization":"int4"}`, "quantization"},
 		{"bad eviction", `{"eviction":"random"}`, "eviction"},
@@ -72,7 +73,7 @@ func (c *clock) add(d time.Duration) {
 
 func TestExpiryWithClock(t *testing.T) {
 	c := &clock{t: time.Unix(1_700_000_000, 0)}
-	s := open(t, memory.Config{Now: c.now, SweepInterval: -1})
+	s := open(t, memory.Config{Now: c.now, SweepInterval: vectorstore.D(0)})
 	defer s.Close()
 	ctx := context.Background()
 	p := vectorstore.Point{ID: "e", Vector: []float32{1, 0}, ExpiresAt: c.now().Add(time.Hour)}
@@ -103,7 +104,7 @@ func TestExpiryWithClock(t *testing.T) {
 }
 
 func TestBackgroundSweep(t *testing.T) {
-	s := open(t, memory.Config{SweepInterval: memory.Duration(5 * time.Millisecond)})
+	s := open(t, memory.Config{SweepInterval: vectorstore.D(5 * time.Millisecond)})
 	defer s.Close()
 	ctx := context.Background()
 	p := vectorstore.Point{ID: "e", Vector: []float32{1, 0}, ExpiresAt: time.Now().Add(-time.Second)}

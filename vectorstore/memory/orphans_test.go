@@ -11,7 +11,7 @@ import (
 )
 
 func TestFixOrphansRelinksUnreachablePoints(t *testing.T) {
-	s, err := New(Config{M: 4, EfConstruction: 16, ExactThreshold: -1, SweepInterval: -1})
+	s, err := New(Config{M: 4, EfConstruction: 16, ExactThreshold: -1, SweepInterval: vectorstore.D(0)})
 	if err != nil {
 		t.Fatal(err)
 	}

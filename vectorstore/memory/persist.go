@@ -118,7 +118,7 @@ func (s *Store) openDir() error {
 	}
 	s.enforceLimits() // the limits may have been lowered since the data was written
 	s.bg.Add(1)
-	go s.flushLoop(time.Duration(s.cfg.FlushInterval))
+	go s.flushLoop(s.cfg.FlushInterval.Duration)
 	return nil
 }
 

@@ -327,7 +327,7 @@ func TestCorruption(t *testing.T) {
 
 func TestFsyncAlwaysIsDurableAtOnce(t *testing.T) {
 	dir := t.TempDir()
-	cfg := memory.Config{Dir: dir, Fsync: memory.FsyncAlways, FlushInterval: memory.Duration(time.Hour)}
+	cfg := memory.Config{Dir: dir, Fsync: memory.FsyncAlways, FlushInterval: vectorstore.D(time.Hour)}
 	s := open(t, cfg)
 	upsertRange(t, s, "ns", 0, 3, 8)
 	// Read the log while the store is still open: the records are already on disk.

@@ -13,6 +13,7 @@ import (
 type searchParams struct {
 	k       int
 	ef      int
+	efUpper int // beam width above the base layer
 	exactN  int // search exactly at or below this many live points
 	filter  vectorstore.Filter
 	now     int64
@@ -41,7 +42,7 @@ func (x *index) search(query []float32, p searchParams) []vectorstore.Match {
 	if x.live <= p.exactN {
 		found = x.scan(q, p.k, s, accept)
 	} else {
-		found = x.graphSearch(q, p.k, max(p.ef, p.k), s, accept)
+		found = x.graphSearch(q, p.k, max(p.ef, p.k), p.efUpper, s, accept)
 		if len(found) < p.k && len(p.filter) > 0 && x.live <= p.fallbak {
 			found = x.scan(q, p.k, s, accept)
 		}
@@ -82,12 +83,12 @@ func (x *index) scan(q []float32, k int, s *scratch, accept acceptFunc) []cand {
 const searchBudget = 20000
 
 // graphSearch descends the HNSW levels and returns the best k accepted slots.
-func (x *index) graphSearch(q []float32, k, ef int, s *scratch, accept acceptFunc) []cand {
+func (x *index) graphSearch(q []float32, k, ef, efUpper int, s *scratch, accept acceptFunc) []cand {
 	ep, top := x.entry()
 	if ep == noNode {
 		return nil
 	}
-	eps := x.descend(q, ep, top, 0, s)
+	eps := x.descend(q, ep, top, 0, max(efUpper, 1), s)
 	x.searchLayer(q, eps, ef, 0, s, accept, max(searchBudget, 100*ef))
 	for len(s.res) > k {
 		s.res.pop()

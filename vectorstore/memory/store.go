@@ -61,9 +61,13 @@ func New(cfg Config) (*Store, error) {
 			return nil, err
 		}
 	}
-	if cfg.SweepInterval > 0 {
+	if cfg.SweepInterval.Duration > 0 {
 		s.bg.Add(1)
-		go s.sweepLoop(time.Duration(cfg.SweepInterval))
+		go func() {
+			defer s.bg.Done()
+			vectorstore.SweepEvery(s.stop, cfg.SweepInterval.Duration, func(context.Context) (int, error) { return s.sweep() },
+				func(err error) { s.cfg.Logger.Warn("built-in vector store: sweep failed", "err", err) })
+		}()
 	}
 	return s, nil
 }
@@ -260,6 +264,7 @@ func (s *Store) Search(ctx context.Context, ns string, vector []float32, k int, 
 	return x.search(vector, searchParams{
 		k:       k,
 		ef:      s.cfg.EfSearch,
+		efUpper: s.cfg.EfUpper,
 		exactN:  s.cfg.ExactThreshold,
 		filter:  filter,
 		now:     s.now(),

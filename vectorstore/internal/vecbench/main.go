@@ -37,6 +37,7 @@ func main() {
 		m       = flag.Int("m", memory.DefaultM, "HNSW M")
 		efc     = flag.Int("efc", memory.DefaultEfConstruction, "HNSW ef_construction")
 		ef      = flag.Int("ef", memory.DefaultEfSearch, "HNSW ef_search")
+		efUpper = flag.Int("efu", memory.DefaultEfUpper, "beam width above the base layer (ef_upper)")
 		k       = flag.Int("k", 10, "matches per search")
 		dir     = flag.String("dir", "", "data directory: also measure persistence and reload")
 		batch   = flag.Int("batch", 10_000, "points per Upsert call")
@@ -58,7 +59,7 @@ func main() {
 		fmt.Fprintln(os.Stderr, "vecbench: -reuse needs -dir")
 		os.Exit(2)
 	}
-	if err := run(*n, *queries, *quant, *m, *efc, *ef, *k, *batch, *dir, *reuse, *hard); err != nil {
+	if err := run(*n, *queries, *quant, *m, *efc, *ef, *efUpper, *k, *batch, *dir, *reuse, *hard); err != nil {
 		fmt.Fprintln(os.Stderr, "vecbench:", err)
 		pprof.StopCPUProfile()
 		os.Exit(1)
@@ -75,16 +76,16 @@ func heap() uint64 {
 
 func id(i int) string { return "p" + strconv.Itoa(i) }
 
-func run(n, nq int, quant string, m, efc, ef, k, batch int, dir string, reuse, hard bool) error {
+func run(n, nq int, quant string, m, efc, ef, efUpper, k, batch int, dir string, reuse, hard bool) error {
 	ctx := context.Background()
 	gcfg := vecgen.Default(n)
 	if hard {
 		gcfg = vecgen.Hard(n)
 	}
 	gen := vecgen.New(gcfg)
-	cfg := memory.Config{Quantization: quant, M: m, EfConstruction: efc, EfSearch: ef, Dir: dir, SweepInterval: -1, CompactBytes: 1 << 62}
-	fmt.Printf("vecbench: n=%d dim=%d quant=%s M=%d efC=%d ef=%d k=%d hard=%v GOMAXPROCS=%d dir=%q\n",
-		n, gen.Dim(), quant, m, efc, ef, k, hard, runtime.GOMAXPROCS(0), dir)
+	cfg := memory.Config{Quantization: quant, M: m, EfConstruction: efc, EfSearch: ef, EfUpper: efUpper, Dir: dir, SweepInterval: vectorstore.D(0), CompactBytes: 1 << 62}
+	fmt.Printf("vecbench: n=%d dim=%d quant=%s M=%d efC=%d ef=%d efu=%d k=%d hard=%v GOMAXPROCS=%d dir=%q\n",
+		n, gen.Dim(), quant, m, efc, ef, efUpper, k, hard, runtime.GOMAXPROCS(0), dir)
 	if dir != "" && !reuse {
 		if err := os.RemoveAll(dir); err != nil {
 			return err
