@@ -1,4 +1,4 @@
-// Command fakeupstream is the load benchmark's fake OpenAI-compatible upstream, run as its
+// Package main, the fakeupstream command, is the load benchmark's fake OpenAI-compatible upstream, run as its
 // own process so that the gateway's CPU and memory can be measured alone.
 //
 //	fakeupstream [-listen 127.0.0.1:0] [-mode providertest|minimal]

@@ -1,4 +1,4 @@
-// Command loadbench is Muninn's load benchmark. From the repository root:
+// Package main, the loadbench command, is Muninn's load benchmark. From the repository root:
 //
 //	go run ./bench/loadbench            # the full run, about 75 seconds
 //	go run ./bench/loadbench -short     # a quick smoke run, about 15 seconds

@@ -17,20 +17,54 @@ func TestEvalCommandFlags(t *testing.T) {
 	}
 }
 
-// TestEvalCommand runs `muninn eval-cache` with the arguments in MUNINN_EVAL_ARGS and
-// writes its output to MUNINN_EVAL_OUT. The full evaluation embeds about 1,200 prompts,
-// so it runs only on request (go test -run TestEvalCommand with both variables set).
+// TestEvalCommand runs `muninn eval-cache` (the full evaluation: about 1,200 prompts
+// through the real cache, built-in embedder and built-in store) and checks that it
+// reproduces the figures published in cache/README.md: every row of the report half's
+// tables there must be a row of the output, so the published numbers cannot drift from
+// what the code does. With MUNINN_EVAL_OUT set, the output is also written there
+// (MUNINN_EVAL_ARGS adds arguments; the README check then only runs without them).
 func TestEvalCommand(t *testing.T) {
-	path := os.Getenv("MUNINN_EVAL_OUT")
-	if path == "" {
-		t.Skip("set MUNINN_EVAL_OUT (and optionally MUNINN_EVAL_ARGS) to run the evaluation")
-	}
+	args := strings.Fields(os.Getenv("MUNINN_EVAL_ARGS"))
 	var out, errb bytes.Buffer
-	code := run(strings.Fields(os.Getenv("MUNINN_EVAL_ARGS")), &out, &errb)
-	if err := os.WriteFile(path, out.Bytes(), 0o644); err != nil {
-		t.Fatal(err)
+	code := run(args, &out, &errb)
+	if path := os.Getenv("MUNINN_EVAL_OUT"); path != "" {
+		if err := os.WriteFile(path, out.Bytes(), 0o644); err != nil {
+			t.Fatal(err)
+		}
 	}
 	if code != 0 {
 		t.Fatalf("exit %d: %s", code, errb.String())
+	}
+	if len(args) > 0 {
+		return
+	}
+	readme, err := os.ReadFile("../README.md")
+	if err != nil {
+		t.Fatal(err)
+	}
+	got := map[string]bool{}
+	for _, line := range strings.Split(out.String(), "\n") {
+		got[strings.TrimSpace(line)] = true
+	}
+	// The published report-half tables: the per-threshold table of version 2 and the
+	// per-slice table at the default threshold.
+	checked := 0
+	inReport := false
+	for _, line := range strings.Split(string(readme), "\n") {
+		line = strings.TrimSpace(line)
+		if strings.HasPrefix(line, "#") {
+			inReport = strings.Contains(line, "Report half (version 2") || strings.Contains(line, "Report half at the default threshold")
+			continue
+		}
+		if !inReport || !strings.HasPrefix(line, "| ") || strings.HasPrefix(line, "|---") || strings.Contains(line, "threshold |") || strings.Contains(line, "slice |") {
+			continue
+		}
+		checked++
+		if !got[line] {
+			t.Errorf("cache/README.md publishes a row the evaluation no longer produces:\n%s", line)
+		}
+	}
+	if checked < 20 {
+		t.Fatalf("found only %d published report-half rows in cache/README.md", checked)
 	}
 }

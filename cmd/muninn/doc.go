@@ -1,4 +1,4 @@
-// Command muninn is the Muninn gateway binary.
+// Package main, the muninn command, is the Muninn gateway binary.
 //
 //	muninn -config muninn.yaml          # JSON or YAML
 //	muninn -listen 127.0.0.1:9090       # override the config's listen

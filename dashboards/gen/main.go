@@ -1,4 +1,4 @@
-// Command gen writes Muninn's Grafana dashboards (dashboards/*.json) from the panel lists
+// Package main, the gen command, writes Muninn's Grafana dashboards (dashboards/*.json) from the panel lists
 // in this package, so every board shares one layout, one set of template variables and one
 // way of writing queries.
 //

@@ -1,4 +1,4 @@
-// Command gen regenerates Muninn's embedded price catalog (pricing/data/catalog.json) from
+// Package main, the gen command, regenerates Muninn's embedded price catalog (pricing/data/catalog.json) from
 // a pinned release of the npm package @pydantic/genai-prices (MIT licensed).
 //
 // It fetches the package tarball with `npm pack`, checks its sha512 integrity against the

@@ -1,4 +1,4 @@
-// Command vecbench measures the built-in vector store on clustered 512-dimension vectors
+// Package main, the vecbench command, measures the built-in vector store on clustered 512-dimension vectors
 // from vecgen: build throughput, memory per point, single-query search latency (p50,
 // p99) against a full-scan baseline from the same run, recall@1 against exact cosine
 // search, and the reload time of a data directory.

