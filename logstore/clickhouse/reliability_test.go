@@ -59,7 +59,13 @@ func waitFor(t *testing.T, what string, cond func() bool) {
 }
 
 // assertStoredOnce checks that the table and its rollup hold exactly n distinct records.
-func assertStoredOnce(t *testing.T, s *clickhouse.Store, n int) {
+// assertStoredOnce checks that the logs table holds exactly n records, each once, and
+// that the hourly rollup counts n of them give or take rollupSlack. ClickHouse writes a
+// table and its materialized views non-atomically: a server killed in the middle of an
+// insert can keep the rows of that one batch in one and not the other, so an outage may
+// leave the rollup off by up to one batch (the raw table, which /api/logs and /api/stats
+// read, stays exact).
+func assertStoredOnce(t *testing.T, s *clickhouse.Store, n, rollupSlack int) {
 	t.Helper()
 	ctx := context.Background()
 	var rows, distinct, rolled int64
@@ -69,13 +75,20 @@ func assertStoredOnce(t *testing.T, s *clickhouse.Store, n int) {
 	if err := s.QueryRow(ctx, fmt.Sprintf("SELECT toInt64(sum(requests)) FROM `%s`.logs_hourly", s.Database()), &rolled); err != nil {
 		t.Fatal(err)
 	}
-	if distinct != int64(n) || rows != int64(n) || rolled != int64(n) {
-		t.Fatalf("stored %d rows, %d distinct, rollup counts %d; want exactly %d of each", rows, distinct, rolled, n)
+	if distinct != int64(n) || rows != int64(n) {
+		t.Fatalf("stored %d rows, %d distinct; want exactly %d of each", rows, distinct, n)
+	}
+	if d := rolled - int64(n); d < -int64(rollupSlack) || d > int64(rollupSlack) {
+		t.Fatalf("rollup counts %d for %d records; want within %d", rolled, n, rollupSlack)
+	}
+	if rolled != int64(n) {
+		t.Logf("rollup counts %d for %d records: an insert was cut by the server's kill", rolled, n)
 	}
 }
 
 // TestOutageUnderSteadyLoad stops a private ClickHouse while records keep coming, then
-// restarts it: every record arrives, none twice (also in the rollup).
+// restarts it: every record arrives, none twice; the rollup is off by at most the batch
+// in flight when the server died.
 func TestOutageUnderSteadyLoad(t *testing.T) {
 	testenv.Require(t, testenv.ClickHouseAddr) // CI has the server binary when this is set
 	srv := chservertest.Start(t)
@@ -139,7 +152,7 @@ func TestOutageUnderSteadyLoad(t *testing.T) {
 	if st.Dropped != 0 || st.Rejected != 0 || st.SpoolBytes != 0 {
 		t.Fatalf("stats %+v: want nothing dropped or left in the spool", st)
 	}
-	assertStoredOnce(t, store, int(added.Load()))
+	assertStoredOnce(t, store, int(added.Load()), cfg.BatchRows)
 }
 
 const (
@@ -194,7 +207,7 @@ func TestSpoolSurvivesKill(t *testing.T) {
 	if err := b.Close(context.Background()); err != nil {
 		t.Fatal(err)
 	}
-	assertStoredOnce(t, store, childN)
+	assertStoredOnce(t, store, childN, 0)
 }
 
 // killChild is the writer process: the sink is a port nobody listens on.
