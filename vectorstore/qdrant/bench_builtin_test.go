@@ -3,22 +3,12 @@
 package qdrant_test
 
 import (
-	"context"
-	"encoding/json"
-	"testing"
-
-	"github.com/muninn-gw/muninn/vectorstore"
 	_ "github.com/muninn-gw/muninn/vectorstore/memory"
+	"github.com/muninn-gw/muninn/vectorstore/vectorstoretest"
 )
 
 // With -tags benchcompare the built-in store is benchmarked in the same process, as the
 // baseline of the figures in README.md.
 func init() {
-	benchBackends = append([]benchBackend{{"builtin", func(b *testing.B) vectorstore.Store {
-		s, err := vectorstore.Open(context.Background(), "builtin", json.RawMessage(`{}`))
-		if err != nil {
-			b.Fatal(err)
-		}
-		return s
-	}}}, benchBackends...)
+	bench.Backends = append([]vectorstoretest.BenchBackend{vectorstoretest.BuiltinBackend(nil)}, bench.Backends...)
 }
