@@ -18,6 +18,7 @@ import (
 	"github.com/muninn-gw/muninn/internal/testenv"
 	"github.com/muninn-gw/muninn/vectorstore"
 	"github.com/muninn-gw/muninn/vectorstore/pgvector"
+	"github.com/muninn-gw/muninn/vectorstore/vectorstoretest"
 )
 
 func tctx(t *testing.T) context.Context {
@@ -337,26 +338,7 @@ func TestReplicasShareEntries(t *testing.T) {
 	defer a.Close()
 	b := openShared(t, dsn, cfg)
 	defer b.Close()
-	if err := a.Upsert(tctx(t), "shared", []vectorstore.Point{{ID: "from-a", Vector: []float32{1, 0, 0}, Payload: map[string]string{"by": "a"}}}); err != nil {
-		t.Fatal(err)
-	}
-	got, err := b.Search(tctx(t), "shared", []float32{1, 0, 0}, 3, vectorstore.Filter{"by": "a"})
-	if err != nil || len(got) != 1 || got[0].ID != "from-a" {
-		t.Fatalf("b sees %v, %v", got, err)
-	}
-	if err := b.Upsert(tctx(t), "shared", []vectorstore.Point{{ID: "x", Vector: []float32{1, 1}}}); !errors.Is(err, vectorstore.ErrDimensionMismatch) {
-		t.Fatalf("b upserting another dimension into a's namespace: %v", err)
-	}
-	if err := b.DropNamespace(tctx(t), "shared"); err != nil {
-		t.Fatal(err)
-	}
-	if err := b.Upsert(tctx(t), "shared", []vectorstore.Point{{ID: "from-b", Vector: []float32{1, 1}}}); err != nil {
-		t.Fatal(err)
-	}
-	got, err = a.Search(tctx(t), "shared", []float32{1, 1}, 3, nil)
-	if err != nil || len(got) != 1 || got[0].ID != "from-b" {
-		t.Fatalf("a after b recreated the namespace: %v, %v", got, err)
-	}
+	vectorstoretest.RunShared(t, a, b)
 }
 
 // TestTwoProcesses runs two real OS processes (this test binary re-executed), each

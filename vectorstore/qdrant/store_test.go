@@ -10,7 +10,6 @@ import (
 	"crypto/x509/pkix"
 	"encoding/json"
 	"encoding/pem"
-	"errors"
 	"math/big"
 	"net"
 	"os"
@@ -22,6 +21,7 @@ import (
 	"github.com/muninn-gw/muninn/vectorstore"
 	"github.com/muninn-gw/muninn/vectorstore/qdrant"
 	"github.com/muninn-gw/muninn/vectorstore/qdrant/qdranttest"
+	"github.com/muninn-gw/muninn/vectorstore/vectorstoretest"
 )
 
 func tctx(t *testing.T) context.Context {
@@ -152,28 +152,7 @@ func TestReplicas(t *testing.T) {
 	defer a.Close()
 	b := openStore(t, qdrant.Config{Addr: srv.Addr(), SweepInterval: qdrant.D(0)})
 	defer b.Close()
-	if err := a.Upsert(tctx(t), "shared", []vectorstore.Point{{ID: "from-a", Vector: []float32{1, 0, 0}, Payload: map[string]string{"by": "a"}}}); err != nil {
-		t.Fatal(err)
-	}
-	got, err := b.Search(tctx(t), "shared", []float32{1, 0, 0}, 3, vectorstore.Filter{"by": "a"})
-	if err != nil || len(got) != 1 || got[0].ID != "from-a" || got[0].Score < 0.9999 {
-		t.Fatalf("b sees %v, %v", got, err)
-	}
-	if err := b.Upsert(tctx(t), "shared", []vectorstore.Point{{ID: "from-b", Vector: []float32{1, 1}}}); !errors.Is(err, vectorstore.ErrDimensionMismatch) {
-		t.Fatalf("b upserting another dimension into a's namespace: %v", err)
-	}
-	// b drops and recreates the namespace with another dimension; a's cached dimension
-	// is stale and must be refreshed, not trusted.
-	if err := b.DropNamespace(tctx(t), "shared"); err != nil {
-		t.Fatal(err)
-	}
-	if err := b.Upsert(tctx(t), "shared", []vectorstore.Point{{ID: "from-b", Vector: []float32{1, 1}}}); err != nil {
-		t.Fatal(err)
-	}
-	got, err = a.Search(tctx(t), "shared", []float32{1, 1}, 3, nil)
-	if err != nil || len(got) != 1 || got[0].ID != "from-b" {
-		t.Fatalf("a after b recreated the namespace: %v, %v", got, err)
-	}
+	vectorstoretest.RunShared(t, a, b)
 }
 
 func TestBackgroundSweep(t *testing.T) {
