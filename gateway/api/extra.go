@@ -236,3 +236,16 @@ func keySet(names ...string) map[string]struct{} {
 	}
 	return m
 }
+
+// SplitExtra returns the members of the JSON object data whose names are not in known
+// (nil when there are none), for wire types of other APIs that keep unknown members the
+// way this package's types do.
+func SplitExtra(data []byte, known map[string]struct{}) (Extra, error) {
+	return splitExtra(data, known)
+}
+
+// AppendExtra splices the members of extra into the JSON object obj in sorted key order.
+func AppendExtra(obj []byte, extra Extra) ([]byte, error) { return appendExtra(obj, extra) }
+
+// KeySet builds the set of member names a type knows, for SplitExtra.
+func KeySet(names ...string) map[string]struct{} { return keySet(names...) }

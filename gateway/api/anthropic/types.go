@@ -235,7 +235,7 @@ type ErrorDetail struct {
 	Message string `json:"message"`
 }
 
-var requestKeys = keySet("model", "system", "messages", "max_tokens", "temperature", "top_p",
+var requestKeys = api.KeySet("model", "system", "messages", "max_tokens", "temperature", "top_p",
 	"top_k", "stop_sequences", "stream", "metadata", "tools", "tool_choice", "thinking")
 
 type requestAlias Request
@@ -245,7 +245,7 @@ func (r Request) MarshalJSON() ([]byte, error) {
 	if err != nil {
 		return nil, err
 	}
-	return appendExtra(b, r.Extra)
+	return api.AppendExtra(b, r.Extra)
 }
 
 func (r *Request) UnmarshalJSON(data []byte) error {
@@ -253,7 +253,7 @@ func (r *Request) UnmarshalJSON(data []byte) error {
 	if err := json.Unmarshal(data, &a); err != nil {
 		return err
 	}
-	extra, err := splitExtra(data, requestKeys)
+	extra, err := api.SplitExtra(data, requestKeys)
 	if err != nil {
 		return err
 	}
