@@ -113,44 +113,48 @@ func (c *chatStream) Next() (*api.ChatChunk, error) {
 	if c.err != nil {
 		return nil, c.err
 	}
+	data, err := nextData(c.s, c.name, c.finished)
+	if err != nil {
+		c.err = err
+		return nil, err
+	}
+	if err := c.dec.decode(data, &c.chunk); err != nil {
+		c.err = upstream.Decode(c.name, "stream chunk", err)
+		return nil, c.err
+	}
+	for i := range c.chunk.Choices {
+		if c.chunk.Choices[i].FinishReason != nil && *c.chunk.Choices[i].FinishReason != "" {
+			c.finished = true
+		}
+	}
+	return &c.chunk, nil
+}
+
+// nextData returns the next data payload of an upstream stream, skipping empty events.
+// It returns io.EOF at [DONE], and at the end of the body when complete is true (some
+// servers omit [DONE] after a finished completion); an end of body before that is a
+// truncated stream, and an error event becomes an upstream error.
+func nextData(s *upstream.Stream, name string, complete bool) ([]byte, error) {
 	for {
-		ev, err := c.s.Next()
+		ev, err := s.Next()
 		if err != nil {
-			if err == io.EOF {
-				if c.finished {
-					// Some servers omit [DONE]; a finished completion is complete.
-					c.err = io.EOF
-				} else {
-					c.err = upstream.Truncated(c.name)
-				}
-			} else {
-				c.err = err
+			if err == io.EOF && !complete {
+				err = upstream.Truncated(name)
 			}
-			return nil, c.err
+			return nil, err
 		}
 		data := bytes.TrimSpace(ev.Data)
 		if len(data) == 0 {
 			continue
 		}
 		if bytes.Equal(data, doneData) {
-			c.s.Done()
-			c.err = io.EOF
+			s.Done()
 			return nil, io.EOF
 		}
 		if string(ev.Name) == "error" || bytes.HasPrefix(data, []byte(`{"error"`)) {
-			c.err = streamError(c.name, data)
-			return nil, c.err
+			return nil, streamError(name, data)
 		}
-		if err := c.dec.decode(data, &c.chunk); err != nil {
-			c.err = upstream.Decode(c.name, "stream chunk", err)
-			return nil, c.err
-		}
-		for i := range c.chunk.Choices {
-			if c.chunk.Choices[i].FinishReason != nil && *c.chunk.Choices[i].FinishReason != "" {
-				c.finished = true
-			}
-		}
-		return &c.chunk, nil
+		return data, nil
 	}
 }
 

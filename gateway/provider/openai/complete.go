@@ -4,7 +4,6 @@ import (
 	"bytes"
 	"context"
 	"encoding/json"
-	"io"
 
 	"github.com/muninn-gw/muninn/gateway/api"
 	"github.com/muninn-gw/muninn/gateway/provider"
@@ -64,30 +63,11 @@ func (r *rawStream) Next() ([]byte, error) {
 	if r.err != nil {
 		return nil, r.err
 	}
-	for {
-		ev, err := r.s.Next()
-		if err != nil {
-			if err == io.EOF {
-				err = upstream.Truncated(r.name)
-			}
-			r.err = err
-			return nil, err
-		}
-		data := bytes.TrimSpace(ev.Data)
-		if len(data) == 0 {
-			continue
-		}
-		if bytes.Equal(data, doneData) {
-			r.s.Done()
-			r.err = io.EOF
-			return nil, io.EOF
-		}
-		if string(ev.Name) == "error" || bytes.HasPrefix(data, []byte(`{"error"`)) {
-			r.err = streamError(r.name, data)
-			return nil, r.err
-		}
-		return data, nil
+	data, err := nextData(r.s, r.name, false)
+	if err != nil {
+		r.err = err
 	}
+	return data, err
 }
 
 func (r *rawStream) Close() error { return r.s.Close() }
