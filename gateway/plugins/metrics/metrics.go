@@ -45,10 +45,6 @@ func (p *Plugin) PostHook(_ context.Context, c *gateway.Call) error {
 		r.ErrorType = c.Err.Type
 	}
 	r.Cache, r.CacheTier = splitCacheStatus(c.Cache.Status)
-	if r.Cache == "hit" && r.Provider == "" {
-		// A hit answers for the model whose response filled the entry.
-		r.Provider, r.Model = c.Cache.SavedProvider, c.Cache.SavedModel
-	}
 	r.CacheReason = boundedReason(c.Cache.Reason)
 	if u := c.Usage; u != nil {
 		r.HasUsage = true
