@@ -1,9 +1,7 @@
 package main
 
 import (
-	"bytes"
 	"encoding/json"
-	"fmt"
 	"sync/atomic"
 
 	"github.com/muninn-gw/muninn/gateway"
@@ -33,12 +31,8 @@ func wireTracing(w *wiring) error {
 		return err
 	}
 	var sec tracingSection
-	if len(raw) > 0 && string(raw) != "null" {
-		dec := json.NewDecoder(bytes.NewReader(raw))
-		dec.DisallowUnknownFields()
-		if err := dec.Decode(&sec); err != nil {
-			return fmt.Errorf("telemetry: %w", err)
-		}
+	if err := strictJSON("telemetry", raw, &sec); err != nil {
+		return err
 	}
 	cfg, err := telemetry.DecodeTraces(sec.Traces)
 	if err != nil {
