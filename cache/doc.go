@@ -23,9 +23,12 @@
 // similarity reaches the threshold (Config.Threshold, per-model overrides, a per-request
 // value may only raise it) and it passes the checks of Verdict: the near-miss check
 // (Features, Mismatch: numbers, quoted strings, negation, named entities, units, direction
-// and antonyms, time words and output formats must agree, because embeddings of short
-// prompts barely move when one of them changes) and, below a cosine of LexicalBand,
-// lexical support (the prompts share at least half of the shorter one's content words).
+// and antonyms, time words, output formats and the opening question word must agree,
+// because embeddings of short prompts barely move when one of them changes; two words
+// swapping places is a direction change; synonyms and antonyms come from a word list and
+// from an embedded WordNet extract, cache/internal/wordnet) and, below a cosine of
+// LexicalBand, lexical support (the prompts share more than half of the shorter one's
+// content words).
 // Only the most similar live candidate may be served: when it is rejected the lookup
 // misses rather than falling through to a less similar entry.
 //

@@ -18,11 +18,13 @@ const (
 	KindDirection = "direction"
 	KindTime      = "time"
 	KindFormat    = "format"
+	// KindQuestion: both prompts open with a different question word (who / when).
+	KindQuestion = "question"
 )
 
 // NearMissKinds lists every kind, in the order checks run.
 var NearMissKinds = []string{KindNumber, KindQuoted, KindNegation, KindEntity, KindUnit,
-	KindDirection, KindTime, KindFormat}
+	KindDirection, KindTime, KindFormat, KindQuestion}
 
 // Features are the parts of a prompt that a paraphrase keeps and a near-miss changes.
 // Embeddings of short prompts barely move when one of them changes ("2+2" vs "2+3" has
@@ -39,6 +41,9 @@ type Features struct {
 	Pairs    [][2]string
 	Poles    []pole
 	Content  []string            // stemmed content words in order, for the substitution check
+	Raw      []string            // the same words lower-cased but not stemmed, for the lexicon
+	Prev     []string            // the word before each content word ("" at the start)
+	Wh       string              // the question word that opens the prompt: who, when, where, why
 	words    map[string]struct{} // every lower-cased word and its parts, for presence checks
 	formats  map[string]struct{} // every format word, context or not
 }
@@ -47,6 +52,7 @@ type token struct {
 	text      string // original
 	lower     string
 	sentStart bool
+	afterName bool // the word before is capitalised, not at a sentence start
 }
 
 // ExtractFeatures computes the near-miss features of a prompt.
@@ -125,9 +131,16 @@ func ExtractFeatures(text string) *Features {
 		}
 		if c := contentWord(w); c != "" {
 			f.Content = append(f.Content, c)
+			f.Raw = append(f.Raw, w)
+			prev := ""
+			if i > 0 {
+				prev = toks[i-1].lower
+			}
+			f.Prev = append(f.Prev, prev)
 		}
 	}
 	flushPhrase()
+	f.Wh = openingWh(toks)
 	f.Units = compositeUnits(f.Units, toks)
 	for _, s := range []*[]string{&f.Numbers, &f.Quoted, &f.Units, &f.Times, &f.Formats, &f.Entities} {
 		slices.Sort(*s)
@@ -233,8 +246,9 @@ func directionPair(toks []token, i int) ([2]string, bool) {
 		return [2]string{}, false
 	}
 	if w == "in" {
-		// Only conversions: both sides units or formats.
-		if !isUnitOrFormat(a) || !isUnitOrFormat(b) {
+		// Only conversions: both sides units or formats ("100 euros in US dollars").
+		a, b = nearestUnit(toks, i, -1), nearestUnit(toks, i, +1)
+		if a == "" || b == "" || a == b {
 			return [2]string{}, false
 		}
 		if howMany(toks, i) {
@@ -244,16 +258,30 @@ func directionPair(toks []token, i int) ([2]string, bool) {
 	return [2]string{canonWord(a), canonWord(b)}, true
 }
 
+// nearestUnit returns the nearest unit or format word within three words of i in
+// direction dir, "" if there is none.
+func nearestUnit(toks []token, i, dir int) string {
+	for j := i + dir; j >= 0 && j < len(toks) && abs(j-i) <= 3; j += dir {
+		if w := toks[j].lower; isUnitOrFormat(w) {
+			return w
+		}
+	}
+	return ""
+}
+
 func isUnitOrFormat(w string) bool {
 	_, u := units[w]
 	_, f := formatWords[w]
 	return u || f
 }
 
-// howMany reports whether "how many" or "how much" comes shortly before i.
+// howMany reports whether "how many", "how much" or "number of" comes shortly before i.
 func howMany(toks []token, i int) bool {
 	for j := i - 1; j >= 1 && i-j <= 4; j-- {
 		if toks[j-1].lower == "how" && (toks[j].lower == "many" || toks[j].lower == "much") {
+			return true
+		}
+		if toks[j-1].lower == "number" && toks[j].lower == "of" { // "number of days in a year"
 			return true
 		}
 	}
@@ -409,7 +437,7 @@ func isEntity(t token) bool {
 		return false
 	}
 	if utf8.RuneCountInString(t.text) < 2 {
-		return false
+		return singleLetterName(t)
 	}
 	if parts := splitParts(t.lower); len(parts) > 1 && isNumeric(parts[0]) {
 		return false // "3-bullet", "two-week", "1-hour"

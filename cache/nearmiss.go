@@ -21,7 +21,8 @@ func Mismatch(q, c *Features, enabled map[string]bool) string {
 	if on(KindUnit) && !slices.Equal(q.Units, c.Units) {
 		return KindUnit
 	}
-	if on(KindDirection) && (reversedPair(q.Pairs, c.Pairs) || opposedPoles(q.Poles, c.Poles)) {
+	if on(KindDirection) && (reversedPair(q.Pairs, c.Pairs) || opposedPoles(q.Poles, c.Poles) ||
+		transposed(q, c) || lexiconAntonyms(q, c)) {
 		return KindDirection
 	}
 	if on(KindTime) && (!allPresent(q.Times, c.words) || !allPresent(c.Times, q.words) ||
@@ -33,8 +34,11 @@ func Mismatch(q, c *Features, enabled map[string]bool) string {
 	}
 	// Last: the entity check also catches any one-slot substitution of a subject word.
 	if on(KindEntity) && (!allPresent(q.Entities, c.words) || !allPresent(c.Entities, q.words) ||
-		substituted(q.Content, c.Content)) {
+		substituted(q, c)) {
 		return KindEntity
+	}
+	if on(KindQuestion) && q.Wh != "" && c.Wh != "" && q.Wh != c.Wh {
+		return KindQuestion
 	}
 	return ""
 }
@@ -71,6 +75,14 @@ func allPresent(items []string, words map[string]struct{}) bool {
 				break
 			}
 		}
+		if found {
+			// the last word names the thing ("United Kingdom" is not "United States")
+			last := fs[len(fs)-1]
+			_, found = words[last]
+			if !found {
+				_, found = words[stem(last)]
+			}
+		}
 		if !found {
 			return false
 		}
@@ -91,7 +103,8 @@ func allWords(ws []string, words map[string]struct{}) bool {
 // by one or two others that are not synonyms, the words before and after the slot being
 // the same ("brown rice" for "white rice", "remote branch" for "local branch"). That is
 // how near-misses look; paraphrases reword more than one slot or swap synonyms.
-func substituted(a, b []string) bool {
+func substituted(qf, cf *Features) bool {
+	a, b := qf.Content, cf.Content
 	p := 0
 	for p < len(a) && p < len(b) && a[p] == b[p] {
 		p++
@@ -107,10 +120,23 @@ func substituted(a, b []string) bool {
 	if p+s == 0 && (len(a) > 1 || len(b) > 1) {
 		return false // nothing in common to anchor a slot
 	}
-	for _, x := range da {
-		for _, y := range db {
-			if related(x, y) {
+	ra, rb := qf.Raw[p:len(a)-s], cf.Raw[p:len(b)-s]
+	for i, x := range da {
+		for j, y := range db {
+			if related(x, y) || lexiconSynonyms(ra[i], rb[j]) {
 				return false
+			}
+		}
+	}
+	if len(ra) == 2 && len(rb) == 2 && lexiconSynonyms(ra[0]+" "+ra[1], rb[0]+" "+rb[1]) {
+		return false
+	}
+	for _, pair := range [][2][]string{{ra, rb}, {rb, ra}} {
+		if len(pair[0]) == 2 {
+			for _, y := range pair[1] {
+				if lexiconSynonyms(pair[0][0]+" "+pair[0][1], y) {
+					return false
+				}
 			}
 		}
 	}

@@ -73,7 +73,12 @@ func tokenize(text string) []token {
 			sentStart = false
 			continue
 		}
-		toks = append(toks, token{text: w, lower: lw, sentStart: sentStart})
+		afterName := false
+		if n := len(toks); n > 0 && !toks[n-1].sentStart {
+			r, _ := utf8.DecodeRuneInString(toks[n-1].text)
+			afterName = unicode.IsUpper(r)
+		}
+		toks = append(toks, token{text: w, lower: lw, sentStart: sentStart, afterName: afterName})
 		sentStart = false
 	}
 	return toks

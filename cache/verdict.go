@@ -5,7 +5,7 @@ package cache
 // similarity and the prompts' own content words, so they carry no word lists that could
 // fit one set of prompts.
 //
-//   - Lexical support (Verdict): below LexicalBand, a candidate must share at least
+//   - Lexical support (Verdict): below LexicalBand, a candidate must share more than
 //     LexicalMinOverlap of the content words of the shorter prompt. The lower the cosine,
 //     the less the vector alone says; in that band a paraphrase keeps most of its subject
 //     words while an unrelated or neighbouring question does not.
@@ -17,8 +17,9 @@ package cache
 // GuardLowOverlap is the rejection reason (and counter) of the lexical-support rule.
 const GuardLowOverlap = "low-overlap"
 
-// Lexical-support parameters, chosen by cross-validation inside the tuning half of the
-// evaluation set (cache/README.md).
+// Lexical-support parameters, chosen on the tuning set of the evaluation
+// (cache/README.md). With the default threshold at LexicalBand the rule applies only to
+// thresholds configured lower.
 const (
 	LexicalBand       = 0.80
 	LexicalMinOverlap = 0.5
@@ -31,7 +32,7 @@ func Verdict(q, c *Features, sim float32, enabled map[string]bool, lexical bool)
 	if k := Mismatch(q, c, enabled); k != "" {
 		return k
 	}
-	if lexical && float64(sim) < LexicalBand && ContentOverlap(q, c) < LexicalMinOverlap {
+	if lexical && float64(sim) < LexicalBand && ContentOverlap(q, c) <= LexicalMinOverlap {
 		return GuardLowOverlap
 	}
 	return ""

@@ -14,13 +14,19 @@ import (
 	"github.com/muninn-gw/muninn/cache"
 )
 
-//go:embed data/*.txt
+//go:embed data/*.txt data/heldout/*.txt
 var dataFS embed.FS
+
+// HeldOutDir holds the groups and unrelated prompts reported on: written after the
+// checks of version 2 were developed, committed before any score was taken on them, and
+// never used to choose anything.
+const HeldOutDir = "heldout"
 
 // Group is an anchor prompt with its paraphrases (must hit the anchor) and near-misses
 // (must not hit).
 type Group struct {
-	ID          string // file:index, stable
+	ID          string // file:index, stable ("heldout/file:index" for held-out groups)
+	Held        bool   // in the held-out (report) set
 	Title       string
 	Lang        string // "en", "ko"
 	Anchor      string
@@ -38,10 +44,31 @@ type NearMiss struct {
 type Set struct {
 	Groups    []Group
 	Unrelated []string
+	// UnrelatedHeld marks, parallel to Unrelated, the prompts of the held-out set.
+	UnrelatedHeld []bool `json:",omitempty"`
 }
 
-// Load returns the set committed with Muninn (cache/cacheeval/data).
-func Load() (*Set, error) { return LoadFS(dataFS, "data") }
+// Load returns the set committed with Muninn: the tuning groups of cache/cacheeval/data
+// and the held-out groups of data/heldout.
+func Load() (*Set, error) {
+	set, err := LoadFS(dataFS, "data")
+	if err != nil {
+		return nil, err
+	}
+	held, err := LoadFS(dataFS, path.Join("data", HeldOutDir))
+	if err != nil {
+		return nil, err
+	}
+	for _, g := range held.Groups {
+		g.ID, g.Held = HeldOutDir+"/"+g.ID, true
+		set.Groups = append(set.Groups, g)
+	}
+	for _, u := range held.Unrelated {
+		set.Unrelated = append(set.Unrelated, u)
+		set.UnrelatedHeld = append(set.UnrelatedHeld, true)
+	}
+	return set, nil
+}
 
 // LoadFS reads every *.txt file under dir of fsys.
 func LoadFS(fsys fs.FS, dir string) (*Set, error) {
@@ -97,6 +124,7 @@ func (s *Set) parse(file string, r io.Reader) error {
 		}
 		if file == "unrelated" {
 			s.Unrelated = append(s.Unrelated, t)
+			s.UnrelatedHeld = append(s.UnrelatedHeld, false)
 			continue
 		}
 		bad := func(msg string) error { return fmt.Errorf("eval set %s:%d: %s: %q", file, line, msg, t) }
@@ -140,20 +168,19 @@ func (s *Set) parse(file string, r io.Reader) error {
 
 func validKind(k string) bool { return slices.Contains(cache.NearMissKinds, k) }
 
-// Split divides the groups into a tuning half and a report half, deterministically (by a
-// hash of the group id, so adding a group does not reshuffle the others). The unrelated
-// pool is split the same way.
+// Split divides the set into the tuning set (data/*.txt) and the held-out report set
+// (data/heldout).
 func (s *Set) Split() (tune, report *Set) {
 	tune, report = &Set{}, &Set{}
 	for _, g := range s.Groups {
-		if half(g.ID) == 0 {
+		if !g.Held {
 			tune.Groups = append(tune.Groups, g)
 		} else {
 			report.Groups = append(report.Groups, g)
 		}
 	}
-	for _, u := range s.Unrelated {
-		if half(u) == 0 {
+	for i, u := range s.Unrelated {
+		if !s.unrelatedHeld(i) {
 			tune.Unrelated = append(tune.Unrelated, u)
 		} else {
 			report.Unrelated = append(report.Unrelated, u)
@@ -161,6 +188,8 @@ func (s *Set) Split() (tune, report *Set) {
 	}
 	return tune, report
 }
+
+func (s *Set) unrelatedHeld(i int) bool { return i < len(s.UnrelatedHeld) && s.UnrelatedHeld[i] }
 
 func half(key string) int {
 	h := fnv.New32a()

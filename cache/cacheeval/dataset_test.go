@@ -99,6 +99,11 @@ N negation: How do I reverse a list in Python without modifying the original?
 	if err != nil {
 		t.Fatal(err)
 	}
+	// The Korean group and the first unrelated prompt form the held-out part.
+	for i := range set.Groups {
+		set.Groups[i].Held = set.Groups[i].Lang == "ko"
+	}
+	set.UnrelatedHeld = []bool{true, false}
 	emb, err := uselite.Default()
 	if err != nil {
 		t.Fatal(err)
@@ -141,7 +146,7 @@ N negation: How do I reverse a list in Python without modifying the original?
 	}
 	var b strings.Builder
 	WriteReport(&b, o, nil, ReportOptions{Thresholds: []float64{0.7, 0.78, 0.9}, Default: cache.DefaultThreshold})
-	for _, want := range []string{"### Tuning half", "### Report half", "near-miss false hits", "| lang ko |"} {
+	for _, want := range []string{"### Tuning set", "### Held-out set", "near-miss false hits", "| lang ko |"} {
 		if !strings.Contains(b.String(), want) {
 			t.Errorf("report lacks %q", want)
 		}

@@ -30,12 +30,12 @@ func run(args []string, stdout, stderr io.Writer) int {
 	def := fs.Float64("threshold", cache.DefaultThreshold, "the default threshold to report on")
 	topK := fs.Int("topk", cache.DefaultTopK, "semantic candidates per lookup")
 	out := fs.String("out", "", "also write the Markdown report to this file")
-	check := fs.Bool("check", false, "exit 1 when the report half misses the targets at -threshold")
+	check := fs.Bool("check", false, "exit 1 when the held-out set misses the targets at -threshold")
 	guards := fs.Bool("guard-ablation", true, "also run with the coverage guards off, to measure them")
 	save := fs.String("save", "", "save the raw outcome (candidates and similarities) to this JSON file")
-	failures := fs.String("failures", "", "list the failures of one half (tune, report or all) at -threshold")
+	failures := fs.String("failures", "", "list the failures of one part (tune, report or all) at -threshold")
 	load := fs.String("load", "", "score a saved outcome instead of embedding again (near-miss verdicts are recomputed)")
-	cv := fs.Bool("cv", false, "with -load: print only the tuning half, split in two (tune-a, tune-b), for cross-validation")
+	cv := fs.Bool("cv", false, "with -load: print only the tuning set, split in two (tune-a, tune-b), for cross-validation")
 	if err := fs.Parse(args); err != nil {
 		return 2
 	}
@@ -147,7 +147,7 @@ type ReportOptions struct {
 	Elapsed         time.Duration
 }
 
-// WriteReport writes the whole Markdown report and returns whether the report half meets
+// WriteReport writes the whole Markdown report and returns whether the held-out set meets
 // DefaultTargets at the default threshold. ablated, when not nil, is the same run with
 // the coverage guards off.
 func WriteReport(w io.Writer, o, ablated *Outcome, ro ReportOptions) bool {
@@ -155,32 +155,41 @@ func WriteReport(w io.Writer, o, ablated *Outcome, ro ReportOptions) bool {
 	repG, repP, repN, repU := countHalf(o, "report")
 	fmt.Fprintf(w, "## Semantic cache evaluation\n\n")
 	fmt.Fprintf(w, "Embedder `%s`, vector store `%s`, one cache scope holding every anchor; %d groups "+
-		"(tuning half: %d groups, %d paraphrases, %d near-misses, %d unrelated; report half: %d groups, "+
+		"(tuning set: %d groups, %d paraphrases, %d near-misses, %d unrelated; held-out set: %d groups, "+
 		"%d paraphrases, %d near-misses, %d unrelated). Run time %s.\n\n",
 		ro.Embedder, ro.Store, len(o.Set.Groups), tuneG, tuneP, tuneN, tuneU, repG, repP, repN, repU,
 		ro.Elapsed.Round(time.Second))
 
 	chosen, found := o.Choose(ro.Thresholds, TuningTargets)
-	fmt.Fprintf(w, "### Tuning half\n\n")
+	fmt.Fprintf(w, "### Tuning set\n\n")
 	o.WriteThresholdTable(w, ro.Thresholds, o.Half("tune"), chosen)
 	if found {
-		fmt.Fprintf(w, "\nThreshold chosen on the tuning half (near-miss false hits ≤ 4%% on the whole half, "+
+		fmt.Fprintf(w, "\nThreshold chosen on the tuning set (near-miss false hits ≤ 4%% on the whole set, "+
 			"a margin under the published 5%%, and ≤ 5%% on each cross-validation quarter; no unrelated false hit, "+
 			"no wrong entry, no wrong answer for non-English prompts; the highest threshold within 1 point of "+
 			"the best true-hit rate): **%.2f**. Configured default: %.2f.\n\n", chosen, ro.Default)
 	} else {
-		fmt.Fprintf(w, "\nNo threshold meets the targets on the tuning half.\n\n")
+		fmt.Fprintf(w, "\nNo threshold meets the targets on the tuning set.\n\n")
+	}
+	if fb, ok := o.ChooseFallback(ro.Thresholds); ok {
+		m := o.Score(Policy{Threshold: fb}, o.Half("tune"))
+		fmt.Fprintf(w, "Fallback rule (safety first, for when the targets are met only where the semantic tier "+
+			"serves almost nothing): the lowest "+
+			"threshold with near-miss false hits ≤ 5%%, no wrong entry and no wrong answer for non-English prompts, "+
+			"giving up the unrelated-prompt target: **%.2f** (true hits %s, near-miss false hits %s, unrelated "+
+			"false hits %s). Configured default: %.2f.\n\n", fb, pct(m.TrueHitRate()), pct(m.NearMissFHR()),
+			pct(m.UnrelatedFHR()), ro.Default)
 	}
 
 	rep := o.Half("report")
-	fmt.Fprintf(w, "### Report half\n\n")
+	fmt.Fprintf(w, "### Held-out set\n\n")
 	o.WriteThresholdTable(w, ro.Thresholds, rep, ro.Default)
-	fmt.Fprintf(w, "\n### Report half at the default threshold %.2f\n\n", ro.Default)
+	fmt.Fprintf(w, "\n### Held-out set at the default threshold %.2f\n\n", ro.Default)
 	o.WriteBreakdown(w, ro.Default, rep)
-	fmt.Fprintf(w, "\n### What each near-miss check contributes (report half, threshold %.2f)\n\n", ro.Default)
+	fmt.Fprintf(w, "\n### What each near-miss check contributes (held-out set, threshold %.2f)\n\n", ro.Default)
 	o.WriteAblation(w, ro.Default, rep)
 	if ablated != nil {
-		fmt.Fprintf(w, "\n### Coverage guards (report half, threshold %.2f)\n\n", ro.Default)
+		fmt.Fprintf(w, "\n### Coverage guards (held-out set, threshold %.2f)\n\n", ro.Default)
 		fmt.Fprintln(w, "| coverage guards | slice | true hits | wrong answers served | guarded |")
 		fmt.Fprintln(w, "|---|---|---:|---:|---:|")
 		for _, run := range []struct {
@@ -196,7 +205,7 @@ func WriteReport(w io.Writer, o, ablated *Outcome, ro ReportOptions) bool {
 	m := o.Score(Policy{Threshold: ro.Default}, rep)
 	nonEn := o.Score(Policy{Threshold: ro.Default}, and(rep, func(q *Query) bool { return q.Lang != "en" }))
 	ok := DefaultTargets.Meets(m, nonEn)
-	fmt.Fprintf(w, "\nAt %.2f on the report half: true hits %s, wrong entry %s, near-miss false hits %s, "+
+	fmt.Fprintf(w, "\nAt %.2f on the held-out set: true hits %s, wrong entry %s, near-miss false hits %s, "+
 		"unrelated false hits %s, wrong answers to non-English prompts %d — targets %s.\n",
 		ro.Default, pct(m.TrueHitRate()), pct(m.WrongEntryRate()), pct(m.NearMissFHR()),
 		pct(m.UnrelatedFHR()), nonEn.WrongServed(), map[bool]string{true: "met", false: "NOT met"}[ok])

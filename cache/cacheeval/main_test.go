@@ -19,7 +19,7 @@ func TestEvalCommandFlags(t *testing.T) {
 
 // TestEvalCommand runs `muninn eval-cache` (the full evaluation: about 1,200 prompts
 // through the real cache, built-in embedder and built-in store) and checks that it
-// reproduces the figures published in cache/README.md: every row of the report half's
+// reproduces the figures published in cache/README.md: every row of the held-out set's
 // tables there must be a row of the output, so the published numbers cannot drift from
 // what the code does. With MUNINN_EVAL_OUT set, the output is also written there
 // (MUNINN_EVAL_ARGS adds arguments; the README check then only runs without them).
@@ -46,14 +46,14 @@ func TestEvalCommand(t *testing.T) {
 	for _, line := range strings.Split(out.String(), "\n") {
 		got[strings.TrimSpace(line)] = true
 	}
-	// The published report-half tables: the per-threshold table of version 2 and the
+	// The published held-out tables: the per-threshold table of version 3 and the
 	// per-slice table at the default threshold.
 	checked := 0
 	inReport := false
 	for _, line := range strings.Split(string(readme), "\n") {
 		line = strings.TrimSpace(line)
 		if strings.HasPrefix(line, "#") {
-			inReport = strings.Contains(line, "Report half (version 2") || strings.Contains(line, "Report half at the default threshold")
+			inReport = strings.Contains(line, "Held-out set (version 3") || strings.Contains(line, "Held-out set at the default threshold")
 			continue
 		}
 		if !inReport || !strings.HasPrefix(line, "| ") || strings.HasPrefix(line, "|---") || strings.Contains(line, "threshold |") || strings.Contains(line, "slice |") {
@@ -65,6 +65,6 @@ func TestEvalCommand(t *testing.T) {
 		}
 	}
 	if checked < 20 {
-		t.Fatalf("found only %d published report-half rows in cache/README.md", checked)
+		t.Fatalf("found only %d published held-out rows in cache/README.md", checked)
 	}
 }

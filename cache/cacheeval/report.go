@@ -18,36 +18,40 @@ type Targets struct {
 // DefaultTargets are Muninn's published targets.
 var DefaultTargets = Targets{MaxNearMissFHR: 0.05}
 
-// TuningTargets are what the threshold is chosen under on the tuning half: the near-miss
-// limit is 80% of the published one, a margin for the report half's prompts being new.
+// TuningTargets are what the threshold is chosen under on the tuning set: the near-miss
+// limit is 80% of the published one, a margin for the held-out set's prompts being new.
 var TuningTargets = Targets{MaxNearMissFHR: 0.04}
 
-// Half selects the queries of one half of the split ("tune", "report") or all (""). For
-// cross-validation while developing, "tune-a" and "tune-b" split the tuning half again
-// (by another hash), so a change made looking at one can be checked on the other without
-// touching the report half.
+// Half selects the queries of one part of the set: "tune" (data/*.txt), "report" (the
+// held-out data/heldout) or all (""). For cross-validation while developing, "tune-a"
+// and "tune-b" split the tuning set in two by a hash of the group id (or prompt): they
+// are the tuning and report halves of version 2, so a change made looking at one can be
+// checked on the other without touching the held-out set.
 func (o *Outcome) Half(name string) func(*Query) bool {
 	if name == "" {
 		return nil
 	}
-	want, sub := 0, -1
+	held, sub := false, -1
 	switch name {
 	case "report":
-		want = 1
+		held = true
 	case "tune-a":
 		sub = 0
 	case "tune-b":
 		sub = 1
 	}
 	return func(q *Query) bool {
+		if q.Held != held {
+			return false
+		}
+		if sub < 0 {
+			return true
+		}
 		key := q.Text
 		if q.Group >= 0 {
 			key = o.Set.Groups[q.Group].ID
 		}
-		if half(key) != want {
-			return false
-		}
-		return sub < 0 || half(key+"/cv") == sub
+		return half(key) == sub
 	}
 }
 
@@ -68,11 +72,11 @@ func (t Targets) Meets(m, nonEnglish Metrics) bool {
 }
 
 // Choose returns the threshold for the default: among the thresholds that meet t on the
-// whole tuning half and the published targets (DefaultTargets) on each of its two
-// cross-validation quarters, the highest one whose true-hit rate on the tuning half is
+// whole tuning set and the published targets (DefaultTargets) on each of its two
+// cross-validation quarters, the highest one whose true-hit rate on the tuning set is
 // within ChooseSlack of the best of them (a gain smaller than that is noise, about two
 // paraphrases, and a higher threshold is safer on new prompts). It returns false when no
-// threshold qualifies. It never reads the report half.
+// threshold qualifies. It never reads the held-out set.
 func (o *Outcome) Choose(thresholds []float64, t Targets) (float64, bool) {
 	tune := o.Half("tune")
 	meets := func(keep func(*Query) bool, th float64, t Targets) bool {
@@ -96,6 +100,24 @@ func (o *Outcome) Choose(thresholds []float64, t Targets) (float64, bool) {
 		}
 	}
 	return best, found
+}
+
+// ChooseFallback is the rule when no threshold meets every target on the tuning set
+// (Choose returns false): safety first, in the order the targets are published. It
+// returns the lowest threshold at which the tuning set has near-miss false hits within
+// the published limit, no wrong entry and no wrong answer to a non-English prompt, the
+// unrelated-prompt target being given up; false when even that is not reached.
+func (o *Outcome) ChooseFallback(thresholds []float64) (float64, bool) {
+	tune := o.Half("tune")
+	for _, th := range thresholds {
+		p := Policy{Threshold: th}
+		m := o.Score(p, tune)
+		nonEn := o.Score(p, and(tune, func(q *Query) bool { return q.Lang != "en" }))
+		if m.NearMissFHR() <= DefaultTargets.MaxNearMissFHR && m.WrongEntryRate() == 0 && nonEn.WrongServed() == 0 {
+			return th, true
+		}
+	}
+	return 0, false
 }
 
 // ChooseSlack is the true-hit rate Choose gives up for a higher, safer threshold.
@@ -150,6 +172,9 @@ func (o *Outcome) WriteBreakdown(w io.Writer, th float64, keep func(*Query) bool
 	fmt.Fprintln(w, "|---|---:|---:|---:|---:|---:|---:|---:|---:|")
 	row := func(name string, f func(*Query) bool) {
 		m := o.Score(Policy{Threshold: th}, and(keep, f))
+		if m.Paraphrases+m.NearMisses+m.Unrelated == 0 {
+			return // a topic of the other part of the set
+		}
 		fmt.Fprintf(w, "| %s | %d | %s | %s | %d | %s | %d | %s | %d |\n", name, m.Paraphrases,
 			pct(m.TrueHitRate()), pct(m.WrongEntryRate()), m.NearMisses, pct(m.NearMissFHR()),
 			m.Unrelated, pct(m.UnrelatedFHR()), m.Guarded)
@@ -234,8 +259,8 @@ func (o *Outcome) WriteFailures(w io.Writer, th float64, keep func(*Query) bool)
 }
 
 // WriteCrossValidation writes the threshold table and the near-miss ablation of each
-// quarter of the set inside the tuning half (tune-a, tune-b) and of the whole tuning
-// half. It never reads the report half.
+// quarter of the set inside the tuning set (tune-a, tune-b) and of the whole tuning
+// half. It never reads the held-out set.
 func (o *Outcome) WriteCrossValidation(w io.Writer, thresholds []float64, th float64) {
 	for _, h := range []string{"tune-a", "tune-b", "tune"} {
 		_, p, n, u := countHalf(o, h)

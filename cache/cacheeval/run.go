@@ -19,6 +19,7 @@ type Query struct {
 	Kind  string // KindParaphrase, KindUnrelated or a near-miss kind
 	Lang  string
 	Text  string
+	Held  bool // from the held-out (report) set
 	// Guard is the guard that skipped semantic matching, "" when the search ran.
 	Guard string
 	// Candidates are the semantic matches, best first, with their near-miss verdicts.
@@ -75,10 +76,10 @@ func Collect(ctx context.Context, set *Set, c *cache.Cache) (*Outcome, error) {
 	if err := c.Flush(ctx); err != nil {
 		return nil, err
 	}
-	look := func(group int, kind, lang, text string) {
+	look := func(group int, held bool, kind, lang, text string) {
 		res := c.Lookup(ctx, request(text), cache.LookupOptions{NoStore: true, Explain: true})
 		c.Release(res)
-		q := Query{Group: group, Kind: kind, Lang: lang, Text: text}
+		q := Query{Group: group, Kind: kind, Lang: lang, Text: text, Held: held}
 		if res.Status == cache.StatusHitExact {
 			q.Guard = "exact"
 		} else if skippedSearch(res.Reason) {
@@ -95,17 +96,17 @@ func Collect(ctx context.Context, set *Set, c *cache.Cache) (*Outcome, error) {
 	}
 	for i, g := range set.Groups {
 		for _, p := range g.Paraphrases {
-			look(i, KindParaphrase, g.Lang, p)
+			look(i, g.Held, KindParaphrase, g.Lang, p)
 		}
 		for _, n := range g.NearMisses {
-			look(i, n.Kind, g.Lang, n.Text)
+			look(i, g.Held, n.Kind, g.Lang, n.Text)
 		}
 		if err := ctx.Err(); err != nil {
 			return nil, err
 		}
 	}
-	for _, u := range set.Unrelated {
-		look(-1, KindUnrelated, langOf(u), u)
+	for i, u := range set.Unrelated {
+		look(-1, set.unrelatedHeld(i), KindUnrelated, langOf(u), u)
 	}
 	return out, nil
 }

@@ -420,10 +420,11 @@ func TestCallCacheInfo(t *testing.T) {
 	}
 }
 
-// TestLowOverlapMiss: a candidate in the uncertain similarity band that shares too few
+// TestLowOverlapMiss: a candidate in the uncertain similarity band (below
+// cache.LexicalBand, reachable with a threshold under the default) that shares too few
 // content words is not served, and the reason says so.
 func TestLowOverlapMiss(t *testing.T) {
-	r := newRig(t, rigOpts{})
+	r := newRig(t, rigOpts{cfg: cache.Config{Threshold: 0.70}})
 	r.ask(t, "How often should I water a snake plant?")
 	rep := r.ask(t, "How often should I water a fiddle leaf fig?")
 	if rep.cacheStatus() != semcache.StatusMiss || rep.header.Get(semcache.HeaderReason) != cache.GuardLowOverlap {
