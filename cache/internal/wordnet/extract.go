@@ -43,26 +43,15 @@ func Extract(dict fs.FS, w io.Writer) error {
 	}
 	var ptrs []ptr
 	for _, pos := range posFiles {
-		f, err := dict.Open("data." + pos)
-		if err != nil {
-			return err
-		}
-		sc := bufio.NewScanner(f)
-		sc.Buffer(make([]byte, 1<<20), 1<<22)
-		for sc.Scan() {
-			line := sc.Text()
-			if strings.HasPrefix(line, "  ") || line == "" {
-				continue
-			}
+		err := eachLine(dict, "data."+pos, func(line string) error {
 			body, _, _ := strings.Cut(line, " | ")
 			fs := strings.Fields(body)
 			if len(fs) < 4 {
-				continue
+				return nil
 			}
 			key := pos + ":" + fs[0]
 			n, err := strconv.ParseUint(fs[3], 16, 16)
 			if err != nil {
-				f.Close()
 				return fmt.Errorf("data.%s %s: %w", pos, fs[0], err)
 			}
 			s := &synset{}
@@ -85,9 +74,9 @@ func Extract(dict fs.FS, w io.Writer) error {
 				ptrs = append(ptrs, ptr{src: key, dst: posName(p) + ":" + off, sw: int(sw), dw: int(dw),
 					antonym: sym == "!", derivation: sym != "!"})
 			}
-		}
-		f.Close()
-		if err := sc.Err(); err != nil {
+			return nil
+		})
+		if err != nil {
 			return err
 		}
 	}
@@ -95,24 +84,14 @@ func Extract(dict fs.FS, w io.Writer) error {
 	first := map[string]map[string]bool{}
 	senses := map[string][]string{}
 	for _, pos := range posFiles {
-		f, err := dict.Open("index." + pos)
-		if err != nil {
-			return err
-		}
-		sc := bufio.NewScanner(f)
-		sc.Buffer(make([]byte, 1<<20), 1<<22)
-		for sc.Scan() {
-			line := sc.Text()
-			if strings.HasPrefix(line, "  ") || line == "" {
-				continue
-			}
+		err := eachLine(dict, "index."+pos, func(line string) error {
 			fs := strings.Fields(line)
 			if len(fs) < 4 {
-				continue
+				return nil
 			}
 			word := lemma(fs[0])
 			if !keep(word) {
-				continue
+				return nil
 			}
 			sc, _ := strconv.Atoi(fs[2])
 			offs := fs[len(fs)-sc:]
@@ -127,9 +106,9 @@ func Extract(dict fs.FS, w io.Writer) error {
 				}
 				first[word][k] = true
 			}
-		}
-		f.Close()
-		if err := sc.Err(); err != nil {
+			return nil
+		})
+		if err != nil {
 			return err
 		}
 	}
@@ -252,4 +231,26 @@ func keep(w string) bool {
 		}
 	}
 	return true
+}
+
+// eachLine calls fn with every record line of a WordNet file (not the licence header,
+// whose lines start with two spaces).
+func eachLine(dict fs.FS, name string, fn func(line string) error) error {
+	f, err := dict.Open(name)
+	if err != nil {
+		return err
+	}
+	defer f.Close()
+	sc := bufio.NewScanner(f)
+	sc.Buffer(make([]byte, 1<<20), 1<<22)
+	for sc.Scan() {
+		line := sc.Text()
+		if strings.HasPrefix(line, "  ") || line == "" {
+			continue
+		}
+		if err := fn(line); err != nil {
+			return err
+		}
+	}
+	return sc.Err()
 }
