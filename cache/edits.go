@@ -40,15 +40,22 @@ func lexiconAntonyms(q, c *Features) bool {
 	if db == nil {
 		return false
 	}
+	var lc [][]string // base forms of c's words not in q, computed once
+	for _, y := range c.Raw {
+		if _, ok := q.words[y]; !ok {
+			lc = append(lc, db.Lemmas(y))
+		}
+	}
+	if len(lc) == 0 {
+		return false
+	}
 	for _, x := range q.Raw {
 		if _, ok := c.words[x]; ok {
 			continue
 		}
-		for _, y := range c.Raw {
-			if _, ok := q.words[y]; ok {
-				continue
-			}
-			if db.Antonyms(x, y) {
+		lx := db.Lemmas(x)
+		for _, ly := range lc {
+			if db.AntonymLemmas(lx, ly) {
 				return true
 			}
 		}

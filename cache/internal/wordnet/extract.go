@@ -36,10 +36,9 @@ func Extract(dict fs.FS, w io.Writer) error {
 	anto := map[[2]string]bool{}
 	deriv := map[[2]string]bool{}
 	type ptr struct {
-		src, dst   string // keys
-		sw, dw     int    // word numbers (1-based), 0 = whole synset
-		antonym    bool
-		derivation bool
+		src, dst string // keys
+		sw, dw   int    // word numbers (1-based), 0 = whole synset
+		antonym  bool
 	}
 	var ptrs []ptr
 	for _, pos := range posFiles {
@@ -72,7 +71,7 @@ func Extract(dict fs.FS, w io.Writer) error {
 				sw, _ := strconv.ParseUint(st[:2], 16, 8)
 				dw, _ := strconv.ParseUint(st[2:], 16, 8)
 				ptrs = append(ptrs, ptr{src: key, dst: posName(p) + ":" + off, sw: int(sw), dw: int(dw),
-					antonym: sym == "!", derivation: sym != "!"})
+					antonym: sym == "!"})
 			}
 			return nil
 		})
@@ -142,8 +141,7 @@ func Extract(dict fs.FS, w io.Writer) error {
 	}
 	// synsets shared by two kept words among their first senses
 	members := map[string]int{}
-	for w, ks := range senses {
-		_ = w
+	for _, ks := range senses {
 		for _, k := range ks {
 			members[k]++
 		}

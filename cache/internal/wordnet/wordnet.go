@@ -166,9 +166,13 @@ func (db *DB) Synonyms(a, b string) bool {
 
 // Antonyms reports whether a and b are WordNet antonyms ("increase" / "decrease",
 // "ascending" / "descending") after reducing inflections.
-func (db *DB) Antonyms(a, b string) bool {
-	for _, x := range db.Lemmas(a) {
-		for _, y := range db.Lemmas(b) {
+func (db *DB) Antonyms(a, b string) bool { return db.AntonymLemmas(db.Lemmas(a), db.Lemmas(b)) }
+
+// AntonymLemmas is Antonyms on base forms already found with Lemmas, for callers that
+// compare one word with many.
+func (db *DB) AntonymLemmas(la, lb []string) bool {
+	for _, x := range la {
+		for _, y := range lb {
 			if _, ok := db.anto[[2]string{min(x, y), max(x, y)}]; ok {
 				return true
 			}
