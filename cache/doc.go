@@ -24,9 +24,12 @@
 // value may only raise it) and it passes the checks of Verdict: the near-miss check
 // (Features, Mismatch: numbers, quoted strings, negation, named entities, units, direction
 // and antonyms, time words, output formats and the opening question word must agree,
-// because embeddings of short prompts barely move when one of them changes; two words
-// swapping places is a direction change; synonyms and antonyms come from a word list and
-// from an embedded WordNet extract, cache/internal/wordnet) and, below a cosine of
+// because embeddings of short prompts barely move when one of them changes; two words or
+// two spans swapping places is a direction change; one or two words replaced in place by
+// words that are not synonyms, or a how-to question about another task, is a different
+// thing asked; words added with nothing else changed narrow the question; synonyms and
+// antonyms come from a word list and from an embedded WordNet extract,
+// cache/internal/wordnet) and, below a cosine of
 // LexicalBand, lexical support (the prompts share more than half of the shorter one's
 // content words).
 // Only the most similar live candidate may be served: when it is rejected the lookup

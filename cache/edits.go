@@ -1,7 +1,9 @@
 package cache
 
 import (
+	"strings"
 	"sync"
+	"unicode"
 	"unicode/utf8"
 
 	"github.com/muninn-gw/muninn/cache/internal/wordnet"
@@ -41,19 +43,19 @@ func lexiconAntonyms(q, c *Features) bool {
 		return false
 	}
 	var lc [][]string // base forms of c's words not in q, computed once
-	for _, y := range c.Raw {
-		if _, ok := q.words[y]; !ok {
-			lc = append(lc, db.Lemmas(y))
+	for _, y := range c.Slots {
+		if _, ok := q.words[y.raw]; !ok {
+			lc = append(lc, db.Lemmas(y.raw))
 		}
 	}
 	if len(lc) == 0 {
 		return false
 	}
-	for _, x := range q.Raw {
-		if _, ok := c.words[x]; ok {
+	for _, x := range q.Slots {
+		if _, ok := c.words[x.raw]; ok {
 			continue
 		}
-		lx := db.Lemmas(x)
+		lx := db.Lemmas(x.raw)
 		for _, ly := range lc {
 			if db.AntonymLemmas(lx, ly) {
 				return true
@@ -87,7 +89,13 @@ func transposed(q, c *Features) bool {
 			return false
 		}
 	}
-	return j >= 0 && a[i] == b[j] && a[j] == b[i] && q.Prev[i] == c.Prev[i] && q.Prev[j] == c.Prev[j]
+	if j < 0 {
+		return false
+	}
+	if _, sym := symmetricJoin[q.Prev[j]]; sym {
+		return false // "between TCP and UDP"
+	}
+	return a[i] == b[j] && a[j] == b[i] && q.Prev[i] == c.Prev[i] && q.Prev[j] == c.Prev[j]
 }
 
 // openingWh returns the question word that opens a prompt when it asks for a person, a
@@ -118,4 +126,204 @@ func singleLetterName(t token) bool {
 		return false
 	}
 	return r != 'I' || t.afterName
+}
+
+// slot is one word of a prompt that carries meaning (content words, numbers, units,
+// format and time words; a multi-word name is one slot) with the word before it.
+type slot struct {
+	text string // stemmed content word, or the lower-cased word
+	raw  string // the lower-cased word (words, for a name)
+	prev string // the lower-cased word before the slot's first word ("" at the start)
+}
+
+func (f *Features) addSlot(toks []token, i int) {
+	w := toks[i].lower
+	if _, ok := functionWords[w]; ok {
+		return
+	}
+	if _, ok := negationWords[w]; ok {
+		return
+	}
+	text := contentWord(w)
+	if text == "" {
+		text = w
+	}
+	if n := len(f.Slots); n > 0 && i > 0 && isEntity(toks[i]) && isEntity(toks[i-1]) && !toks[i].sentStart {
+		f.Slots[n-1].text += " " + text // a name's next word joins it
+		f.Slots[n-1].raw += " " + w
+		return
+	}
+	// The context is the word before the name the word ends ("to" for "to New York").
+	j := i - 1
+	for j >= 0 && capitalised(toks[j+1]) && capitalised(toks[j]) {
+		j--
+	}
+	prev := ""
+	if j >= 0 {
+		prev = toks[j].lower
+	}
+	f.Slots = append(f.Slots, slot{text: text, raw: w, prev: prev})
+}
+
+func capitalised(t token) bool {
+	r, _ := utf8.DecodeRuneInString(t.text)
+	return !t.sentStart && unicode.IsUpper(r)
+}
+
+// swapped reports whether c is q with two spans of its words exchanged, each span
+// keeping the context the other had: "from Tokyo to New York" / "from New York to
+// Tokyo", "port 80 … to port 8000" / "port 8000 … to port 80", "a datetime into a
+// string" / "a string into a datetime". Spans joined by "and", "or", "vs" or a comma are
+// interchangeable ("between X and Y"), and a span that moves to a new context ("a list
+// in Python" / "a Python list") is a rewording, not a swap.
+func swapped(q, c *Features) bool {
+	a, b := q.Slots, c.Slots
+	if len(a) != len(b) || len(a) < 2 {
+		return false
+	}
+	p := 0
+	for p < len(a) && a[p].text == b[p].text {
+		p++
+	}
+	s := 0
+	for s < len(a)-p && a[len(a)-1-s].text == b[len(b)-1-s].text {
+		s++
+	}
+	ma, mb := a[p:len(a)-s], b[p:len(b)-s]
+	n := len(ma)
+	if n < 2 {
+		return false
+	}
+	text := func(x []slot) string {
+		var t []string
+		for _, e := range x {
+			t = append(t, e.text)
+		}
+		return strings.Join(t, " ")
+	}
+	for la := 1; la < n; la++ {
+		for lb := 1; la+lb <= n; lb++ {
+			A, Y, B := ma[:la], ma[la:n-lb], ma[n-lb:]
+			if text(A) == text(B) {
+				continue
+			}
+			if text(mb[:lb]) != text(B) || text(mb[lb:n-la]) != text(Y) || text(mb[n-la:]) != text(A) {
+				continue
+			}
+			// the contexts stay in place: what preceded A in q precedes B in c, and so on
+			if A[0].prev != mb[0].prev || B[0].prev != mb[n-la].prev {
+				continue
+			}
+			if _, sym := symmetricJoin[B[0].prev]; sym {
+				continue
+			}
+			return true
+		}
+	}
+	return false
+}
+
+// symmetricJoin are words that join two interchangeable things.
+var symmetricJoin = map[string]struct{}{"and": {}, "or": {}, "vs": {}, "versus": {}, "&": {}, "": {}, "with": {}}
+
+// narrowed reports whether one prompt is the other with a run of words added and
+// nothing else changed: "thaw frozen chicken" / "thaw frozen chicken overnight".
+func narrowed(q, c *Features) bool {
+	a, b := q.Slots, c.Slots
+	if len(a) == len(b) {
+		return false
+	}
+	if len(a) < len(b) {
+		a, b = b, a
+	}
+	if len(b) == 0 {
+		return false
+	}
+	p := 0
+	for p < len(b) && a[p].text == b[p].text {
+		p++
+	}
+	s := 0
+	for s < len(b)-p && a[len(a)-1-s].text == b[len(b)-1-s].text {
+		s++
+	}
+	return p+s == len(b)
+}
+
+// resubstituted reports whether c is q with two words replaced in place by words that
+// are not synonyms, the rest of the words (at least two) the same and in the same
+// places: "remove unused Docker images" / "remove stopped Docker containers".
+func resubstituted(q, c *Features) bool {
+	a, b := q.Content, c.Content
+	if len(a) != len(b) {
+		return false
+	}
+	var diff []int
+	for k := range a {
+		if a[k] != b[k] {
+			diff = append(diff, k)
+		}
+	}
+	if len(diff) != 2 || len(a)-len(diff) < 2 {
+		return false
+	}
+	if i, j := diff[0], diff[1]; a[i] == b[j] && a[j] == b[i] {
+		return false // two words swapped, not replaced ("git branch" / "branch in git")
+	}
+	for _, k := range diff {
+		if related(a[k], b[k]) || lexiconSynonyms(q.Raw[k], c.Raw[k]) {
+			return false
+		}
+	}
+	return true
+}
+
+// howToVerb returns the verb of a how-to question ("How do I restore …", "how to
+// restore …", "How can I restore …"), lower-cased; "" for other prompts.
+func howToVerb(toks []token) string {
+	if len(toks) < 3 || toks[0].lower != "how" {
+		return ""
+	}
+	i := 1
+	switch toks[1].lower {
+	case "to":
+		i = 2
+	case "do", "can", "could", "should", "would":
+		if toks[2].lower != "i" && toks[2].lower != "you" && toks[2].lower != "we" {
+			return ""
+		}
+		i = 3
+	default:
+		return ""
+	}
+	if i >= len(toks) {
+		return ""
+	}
+	return toks[i].lower
+}
+
+// otherTask reports whether two how-to questions ask how to do different things: their
+// verbs differ and are not synonyms ("restore my account" / "delete my account").
+func otherTask(q, c *Features) bool {
+	x, y := q.Task, c.Task
+	if x == "" || y == "" || x == y || lightVerb(x) || lightVerb(y) {
+		return false
+	}
+	if related(stem(x), stem(y)) || lexiconSynonyms(x, y) {
+		return false
+	}
+	return true
+}
+
+// lightVerb reports whether a verb says little on its own ("get it renewed", "make it
+// retry", "set up"): the task is in the words after it.
+func lightVerb(w string) bool {
+	if _, ok := functionWords[w]; ok {
+		return true
+	}
+	switch w {
+	case "set", "use", "have", "do":
+		return true
+	}
+	return false
 }

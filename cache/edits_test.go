@@ -2,7 +2,7 @@ package cache
 
 import "testing"
 
-// Version 3 rules: each pair must be told apart (near-miss) and each paraphrase kept.
+// Rules of versions 3 and 4: each pair must be told apart (near-miss) and each paraphrase kept.
 func TestEditRules(t *testing.T) {
 	for _, c := range []struct{ q, a, want string }{
 		// transposition: two words swap places, each after the same word
@@ -27,7 +27,24 @@ func TestEditRules(t *testing.T) {
 		{"Who wrote Hamlet?", "Who is the author of Hamlet?", ""},
 		// WordNet synonyms in a one-slot substitution
 		{"How do I tie a necktie?", "How do I tie a tie?", ""},
-		{"How do I tie a bow tie?", "How do I tie a tie?", ""}, // an insertion: not caught (see README)
+		// Version 4 rules.
+		// an added qualifier, nothing else changed
+		{"How do I tie a bow tie?", "How do I tie a tie?", KindQualifier},
+		{"What's the safest way to thaw frozen chicken overnight?", "What's the safest way to thaw frozen chicken?", KindQualifier},
+		{"What's the safest way to thaw frozen chicken?", "How do I safely thaw frozen chicken?", ""},
+		// two spans swap, each keeping the other's context
+		{"How do I map port 80 on my machine to port 8000 in a container?", "How do I map port 8000 on my machine to port 80 in a container?", KindDirection},
+		{"How do I avoid jet lag flying from Tokyo to New York?", "How do I avoid jet lag flying from New York to Tokyo?", KindDirection},
+		{"Convert a datetime object into a string in Python", "Convert a string into a datetime object in Python", KindDirection},
+		{"What's the difference between TCP and UDP?", "What's the difference between UDP and TCP?", ""},
+		{"How do I reverse a list in Python?", "How do I reverse a Python list?", ""},
+		// antonyms among every word, not only content words ("won" is also a currency)
+		{"How many World Cup finals has Brazil lost?", "How many World Cup finals has Brazil won?", KindDirection},
+		// two words replaced in place
+		{"How do I remove all unused Docker images?", "How do I remove all stopped Docker containers?", KindEntity},
+		// how-to questions about different tasks; a light verb says nothing
+		{"How do I restore my deleted account?", "How do I delete my account permanently?", KindEntity},
+		{"How can I get my passport renewed?", "How do I renew my passport?", ""},
 	} {
 		got := Mismatch(ExtractFeatures(c.q), ExtractFeatures(c.a), nil)
 		if got != c.want {

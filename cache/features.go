@@ -20,11 +20,14 @@ const (
 	KindFormat    = "format"
 	// KindQuestion: both prompts open with a different question word (who / when).
 	KindQuestion = "question"
+	// KindQualifier: one prompt is the other with words added and nothing else changed
+	// ("thaw chicken" / "thaw chicken overnight"): the added words narrow the question.
+	KindQualifier = "qualifier"
 )
 
 // NearMissKinds lists every kind, in the order checks run.
 var NearMissKinds = []string{KindNumber, KindQuoted, KindNegation, KindEntity, KindUnit,
-	KindDirection, KindTime, KindFormat, KindQuestion}
+	KindDirection, KindTime, KindFormat, KindQuestion, KindQualifier}
 
 // Features are the parts of a prompt that a paraphrase keeps and a near-miss changes.
 // Embeddings of short prompts barely move when one of them changes ("2+2" vs "2+3" has
@@ -44,6 +47,8 @@ type Features struct {
 	Raw      []string            // the same words lower-cased but not stemmed, for the lexicon
 	Prev     []string            // the word before each content word ("" at the start)
 	Wh       string              // the question word that opens the prompt: who, when, where, why
+	Slots    []slot              // every word but function words, names joined, for the swap check
+	Task     string              // the verb a how-to question opens with ("restore" in "how do I restore")
 	words    map[string]struct{} // every lower-cased word and its parts, for presence checks
 	formats  map[string]struct{} // every format word, context or not
 }
@@ -129,6 +134,7 @@ func ExtractFeatures(text string) *Features {
 		if p, ok := directionPair(toks, i); ok {
 			f.Pairs = append(f.Pairs, p)
 		}
+		f.addSlot(toks, i)
 		if c := contentWord(w); c != "" {
 			f.Content = append(f.Content, c)
 			f.Raw = append(f.Raw, w)
@@ -141,6 +147,7 @@ func ExtractFeatures(text string) *Features {
 	}
 	flushPhrase()
 	f.Wh = openingWh(toks)
+	f.Task = howToVerb(toks)
 	f.Units = compositeUnits(f.Units, toks)
 	for _, s := range []*[]string{&f.Numbers, &f.Quoted, &f.Units, &f.Times, &f.Formats, &f.Entities} {
 		slices.Sort(*s)

@@ -244,7 +244,8 @@ var functionWords = setOf("a", "an", "the", "and", "or", "but", "if", "then", "s
 	"normally", "generally", "currently", "fine", "well", "better", "great", "nice", "new",
 	"take", "put", "keep", "try", "doing", "makes", "making", "convert", "calculate",
 	"compute", "number", "between", "degree", "degrees", "copy", "difference", "equal",
-	"equals", "total", "result", "answer", "question", "amount")
+	"equals", "total", "result", "answer", "question", "amount", "different", "differ",
+	"differences")
 
 // synonymGroups are words a paraphrase swaps freely; swapping one for another is not a
 // near-miss.

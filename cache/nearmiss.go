@@ -22,7 +22,7 @@ func Mismatch(q, c *Features, enabled map[string]bool) string {
 		return KindUnit
 	}
 	if on(KindDirection) && (reversedPair(q.Pairs, c.Pairs) || opposedPoles(q.Poles, c.Poles) ||
-		transposed(q, c) || lexiconAntonyms(q, c)) {
+		transposed(q, c) || swapped(q, c) || lexiconAntonyms(q, c)) {
 		return KindDirection
 	}
 	if on(KindTime) && (!allPresent(q.Times, c.words) || !allPresent(c.Times, q.words) ||
@@ -34,11 +34,14 @@ func Mismatch(q, c *Features, enabled map[string]bool) string {
 	}
 	// Last: the entity check also catches any one-slot substitution of a subject word.
 	if on(KindEntity) && (!allPresent(q.Entities, c.words) || !allPresent(c.Entities, q.words) ||
-		substituted(q, c)) {
+		substituted(q, c) || resubstituted(q, c) || otherTask(q, c)) {
 		return KindEntity
 	}
 	if on(KindQuestion) && q.Wh != "" && c.Wh != "" && q.Wh != c.Wh {
 		return KindQuestion
+	}
+	if on(KindQualifier) && narrowed(q, c) {
+		return KindQualifier
 	}
 	return ""
 }

@@ -33,9 +33,10 @@ func TestVerdict(t *testing.T) {
 		lexical bool
 		want    string
 	}{
-		{"How do I undo the last git commit?", 0.75, true, GuardLowOverlap},
-		{"How do I undo the last git commit?", 0.75, false, ""},
-		{"How do I undo the last git commit?", LexicalBand, true, ""}, // above the band: the vector decides
+		{"How do I rename my wifi network?", 0.75, true, GuardLowOverlap},
+		{"How do I rename my wifi network?", 0.75, false, ""},
+		{"How do I rename my wifi network?", LexicalBand, true, ""},    // above the band: the vector decides
+		{"How do I undo the last git commit?", 0.95, true, KindEntity}, // another task
 		{"How can I rename a remote branch in git?", 0.75, true, ""},
 		{"How do I rename a local git branch?", 0.95, true, KindEntity},
 	} {
@@ -72,7 +73,7 @@ func (v *vecEmbedder) Embed(_ context.Context, texts []string) ([][]float32, err
 func TestBestCandidateOnly(t *testing.T) {
 	const (
 		local  = "How do I rename a local git branch?"
-		other  = "How do I rename a git branch?"
+		other  = "How can I rename a remote branch in git?"
 		remote = "How do I rename a remote git branch?"
 	)
 	emb := &vecEmbedder{vecs: map[string][]float32{

@@ -4,7 +4,6 @@ import (
 	"bufio"
 	"embed"
 	"fmt"
-	"hash/fnv"
 	"io"
 	"io/fs"
 	"path"
@@ -14,18 +13,30 @@ import (
 	"github.com/muninn-gw/muninn/cache"
 )
 
-//go:embed data/*.txt data/heldout/*.txt
+//go:embed data/*.txt data/v3/*.txt data/v4/*.txt
 var dataFS embed.FS
 
-// HeldOutDir holds the groups and unrelated prompts reported on: written after the
-// checks of version 2 were developed, committed before any score was taken on them, and
-// never used to choose anything.
-const HeldOutDir = "heldout"
+// The parts of the set, each a directory under data ("" is data itself), in the order
+// they were written. Each later part was written by people who had seen neither the
+// near-miss checks nor any score, and committed before it was first scored.
+const (
+	// PartV2 is version 2 of the set: the tuning set, cross-validation fold "tune-a".
+	PartV2 = ""
+	// PartV3 was the held-out set of version 3 of the checks. Reported on once, it is
+	// now tuning data too: cross-validation fold "tune-b".
+	PartV3 = "v3"
+	// ReportPart is the held-out set reported on: never used to choose anything.
+	ReportPart = "v4"
+)
+
+// parts lists the parts Load reads.
+var parts = []string{PartV2, PartV3, ReportPart}
 
 // Group is an anchor prompt with its paraphrases (must hit the anchor) and near-misses
 // (must not hit).
 type Group struct {
-	ID          string // file:index, stable ("heldout/file:index" for held-out groups)
+	ID          string // file:index, stable ("part/file:index" outside data itself)
+	Part        string // the part of the set (PartV2, PartV3, ReportPart)
 	Held        bool   // in the held-out (report) set
 	Title       string
 	Lang        string // "en", "ko"
@@ -44,28 +55,29 @@ type NearMiss struct {
 type Set struct {
 	Groups    []Group
 	Unrelated []string
-	// UnrelatedHeld marks, parallel to Unrelated, the prompts of the held-out set.
-	UnrelatedHeld []bool `json:",omitempty"`
+	// UnrelatedPart names, parallel to Unrelated, the part each prompt is from.
+	UnrelatedPart []string `json:",omitempty"`
 }
 
-// Load returns the set committed with Muninn: the tuning groups of cache/cacheeval/data
-// and the held-out groups of data/heldout.
+// Load returns the set committed with Muninn: every part under cache/cacheeval/data.
 func Load() (*Set, error) {
-	set, err := LoadFS(dataFS, "data")
-	if err != nil {
-		return nil, err
-	}
-	held, err := LoadFS(dataFS, path.Join("data", HeldOutDir))
-	if err != nil {
-		return nil, err
-	}
-	for _, g := range held.Groups {
-		g.ID, g.Held = HeldOutDir+"/"+g.ID, true
-		set.Groups = append(set.Groups, g)
-	}
-	for _, u := range held.Unrelated {
-		set.Unrelated = append(set.Unrelated, u)
-		set.UnrelatedHeld = append(set.UnrelatedHeld, true)
+	set := &Set{}
+	for _, part := range parts {
+		p, err := LoadFS(dataFS, path.Join("data", part))
+		if err != nil {
+			return nil, err
+		}
+		for _, g := range p.Groups {
+			if part != "" {
+				g.ID = part + "/" + g.ID
+			}
+			g.Part, g.Held = part, part == ReportPart
+			set.Groups = append(set.Groups, g)
+		}
+		for _, u := range p.Unrelated {
+			set.Unrelated = append(set.Unrelated, u)
+			set.UnrelatedPart = append(set.UnrelatedPart, part)
+		}
 	}
 	return set, nil
 }
@@ -124,7 +136,7 @@ func (s *Set) parse(file string, r io.Reader) error {
 		}
 		if file == "unrelated" {
 			s.Unrelated = append(s.Unrelated, t)
-			s.UnrelatedHeld = append(s.UnrelatedHeld, false)
+			s.UnrelatedPart = append(s.UnrelatedPart, "")
 			continue
 		}
 		bad := func(msg string) error { return fmt.Errorf("eval set %s:%d: %s: %q", file, line, msg, t) }
@@ -168,8 +180,7 @@ func (s *Set) parse(file string, r io.Reader) error {
 
 func validKind(k string) bool { return slices.Contains(cache.NearMissKinds, k) }
 
-// Split divides the set into the tuning set (data/*.txt) and the held-out report set
-// (data/heldout).
+// Split divides the set into the tuning set and the held-out report set (ReportPart).
 func (s *Set) Split() (tune, report *Set) {
 	tune, report = &Set{}, &Set{}
 	for _, g := range s.Groups {
@@ -189,13 +200,14 @@ func (s *Set) Split() (tune, report *Set) {
 	return tune, report
 }
 
-func (s *Set) unrelatedHeld(i int) bool { return i < len(s.UnrelatedHeld) && s.UnrelatedHeld[i] }
-
-func half(key string) int {
-	h := fnv.New32a()
-	h.Write([]byte(key))
-	return int(h.Sum32()>>7) & 1
+func (s *Set) unrelatedPart(i int) string {
+	if i < len(s.UnrelatedPart) {
+		return s.UnrelatedPart[i]
+	}
+	return ""
 }
+
+func (s *Set) unrelatedHeld(i int) bool { return s.unrelatedPart(i) == ReportPart }
 
 // Counts summarises a set.
 func (s *Set) Counts() (groups, paraphrases, nearMisses, unrelated int) {

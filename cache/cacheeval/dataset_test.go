@@ -101,9 +101,11 @@ N negation: How do I reverse a list in Python without modifying the original?
 	}
 	// The Korean group and the first unrelated prompt form the held-out part.
 	for i := range set.Groups {
-		set.Groups[i].Held = set.Groups[i].Lang == "ko"
+		if set.Groups[i].Lang == "ko" {
+			set.Groups[i].Part, set.Groups[i].Held = ReportPart, true
+		}
 	}
-	set.UnrelatedHeld = []bool{true, false}
+	set.UnrelatedPart = []string{ReportPart, PartV2}
 	emb, err := uselite.Default()
 	if err != nil {
 		t.Fatal(err)
@@ -153,17 +155,17 @@ N negation: How do I reverse a list in Python without modifying the original?
 	}
 }
 
-func TestCrossValidationQuartersPartitionTheTuningHalf(t *testing.T) {
+func TestCrossValidationFoldsPartitionTheTuningSet(t *testing.T) {
 	set, err := Load()
 	if err != nil {
 		t.Fatal(err)
 	}
 	o := &Outcome{Set: set}
 	for i, g := range set.Groups {
-		o.Queries = append(o.Queries, Query{Group: i, Kind: KindParaphrase, Text: g.Paraphrases[0]})
+		o.Queries = append(o.Queries, Query{Group: i, Kind: KindParaphrase, Text: g.Paraphrases[0], Part: g.Part, Held: g.Held})
 	}
-	for _, u := range set.Unrelated {
-		o.Queries = append(o.Queries, Query{Group: -1, Kind: KindUnrelated, Text: u})
+	for i, u := range set.Unrelated {
+		o.Queries = append(o.Queries, Query{Group: -1, Kind: KindUnrelated, Text: u, Part: set.unrelatedPart(i), Held: set.unrelatedHeld(i)})
 	}
 	tune, rep, a, b := o.Half("tune"), o.Half("report"), o.Half("tune-a"), o.Half("tune-b")
 	na, nb := 0, 0
@@ -181,6 +183,6 @@ func TestCrossValidationQuartersPartitionTheTuningHalf(t *testing.T) {
 		}
 	}
 	if na < len(o.Queries)/6 || nb < len(o.Queries)/6 {
-		t.Fatalf("unbalanced quarters: %d and %d of %d", na, nb, len(o.Queries))
+		t.Fatalf("unbalanced folds: %d and %d of %d", na, nb, len(o.Queries))
 	}
 }

@@ -165,13 +165,13 @@ func WriteReport(w io.Writer, o, ablated *Outcome, ro ReportOptions) bool {
 	o.WriteThresholdTable(w, ro.Thresholds, o.Half("tune"), chosen)
 	if found {
 		fmt.Fprintf(w, "\nThreshold chosen on the tuning set (near-miss false hits ≤ 4%% on the whole set, "+
-			"a margin under the published 5%%, and ≤ 5%% on each cross-validation quarter; no unrelated false hit, "+
+			"a margin under the published 5%%, and ≤ 5%% on each of its two parts; no unrelated false hit, "+
 			"no wrong entry, no wrong answer for non-English prompts; the highest threshold within 1 point of "+
 			"the best true-hit rate): **%.2f**. Configured default: %.2f.\n\n", chosen, ro.Default)
 	} else {
 		fmt.Fprintf(w, "\nNo threshold meets the targets on the tuning set.\n\n")
 	}
-	if fb, ok := o.ChooseFallback(ro.Thresholds); ok {
+	if fb, ok := o.ChooseFallback(ro.Thresholds); ok && !found {
 		m := o.Score(Policy{Threshold: fb}, o.Half("tune"))
 		fmt.Fprintf(w, "Fallback rule (safety first, for when the targets are met only where the semantic tier "+
 			"serves almost nothing): the lowest "+

@@ -22,37 +22,23 @@ var DefaultTargets = Targets{MaxNearMissFHR: 0.05}
 // limit is 80% of the published one, a margin for the held-out set's prompts being new.
 var TuningTargets = Targets{MaxNearMissFHR: 0.04}
 
-// Half selects the queries of one part of the set: "tune" (data/*.txt), "report" (the
-// held-out data/heldout) or all (""). For cross-validation while developing, "tune-a"
-// and "tune-b" split the tuning set in two by a hash of the group id (or prompt): they
-// are the tuning and report halves of version 2, so a change made looking at one can be
-// checked on the other without touching the held-out set.
+// Half selects the queries of one part of the set: "tune" (every part but ReportPart),
+// "report" (the held-out ReportPart) or all (""). For cross-validation while developing,
+// "tune-a" (PartV2) and "tune-b" (PartV3) split the tuning set by who wrote it, so a
+// change made looking at one can be checked on the other without touching the held-out
+// set.
 func (o *Outcome) Half(name string) func(*Query) bool {
-	if name == "" {
-		return nil
-	}
-	held, sub := false, -1
 	switch name {
+	case "":
+		return nil
 	case "report":
-		held = true
+		return func(q *Query) bool { return q.Held }
 	case "tune-a":
-		sub = 0
+		return func(q *Query) bool { return !q.Held && q.Part == PartV2 }
 	case "tune-b":
-		sub = 1
+		return func(q *Query) bool { return !q.Held && q.Part == PartV3 }
 	}
-	return func(q *Query) bool {
-		if q.Held != held {
-			return false
-		}
-		if sub < 0 {
-			return true
-		}
-		key := q.Text
-		if q.Group >= 0 {
-			key = o.Set.Groups[q.Group].ID
-		}
-		return half(key) == sub
-	}
+	return func(q *Query) bool { return !q.Held }
 }
 
 func and(a, b func(*Query) bool) func(*Query) bool {
@@ -72,8 +58,8 @@ func (t Targets) Meets(m, nonEnglish Metrics) bool {
 }
 
 // Choose returns the threshold for the default: among the thresholds that meet t on the
-// whole tuning set and the published targets (DefaultTargets) on each of its two
-// cross-validation quarters, the highest one whose true-hit rate on the tuning set is
+// whole tuning set and the published targets (DefaultTargets) on each of its two parts
+// (the cross-validation folds), the highest one whose true-hit rate on the tuning set is
 // within ChooseSlack of the best of them (a gain smaller than that is noise, about two
 // paraphrases, and a higher threshold is safer on new prompts). It returns false when no
 // threshold qualifies. It never reads the held-out set.
@@ -258,9 +244,9 @@ func (o *Outcome) WriteFailures(w io.Writer, th float64, keep func(*Query) bool)
 	}
 }
 
-// WriteCrossValidation writes the threshold table and the near-miss ablation of each
-// quarter of the set inside the tuning set (tune-a, tune-b) and of the whole tuning
-// half. It never reads the held-out set.
+// WriteCrossValidation writes the threshold table and the near-miss ablation of each part
+// of the tuning set (tune-a, tune-b) and of the whole tuning set. It never reads the
+// held-out set.
 func (o *Outcome) WriteCrossValidation(w io.Writer, thresholds []float64, th float64) {
 	for _, h := range []string{"tune-a", "tune-b", "tune"} {
 		_, p, n, u := countHalf(o, h)

@@ -19,7 +19,8 @@ type Query struct {
 	Kind  string // KindParaphrase, KindUnrelated or a near-miss kind
 	Lang  string
 	Text  string
-	Held  bool // from the held-out (report) set
+	Part  string // the part of the set the prompt is from
+	Held  bool   // from the held-out (report) set
 	// Guard is the guard that skipped semantic matching, "" when the search ran.
 	Guard string
 	// Candidates are the semantic matches, best first, with their near-miss verdicts.
@@ -76,10 +77,10 @@ func Collect(ctx context.Context, set *Set, c *cache.Cache) (*Outcome, error) {
 	if err := c.Flush(ctx); err != nil {
 		return nil, err
 	}
-	look := func(group int, held bool, kind, lang, text string) {
+	look := func(group int, part, kind, lang, text string) {
 		res := c.Lookup(ctx, request(text), cache.LookupOptions{NoStore: true, Explain: true})
 		c.Release(res)
-		q := Query{Group: group, Kind: kind, Lang: lang, Text: text, Held: held}
+		q := Query{Group: group, Kind: kind, Lang: lang, Text: text, Part: part, Held: part == ReportPart}
 		if res.Status == cache.StatusHitExact {
 			q.Guard = "exact"
 		} else if skippedSearch(res.Reason) {
@@ -96,17 +97,17 @@ func Collect(ctx context.Context, set *Set, c *cache.Cache) (*Outcome, error) {
 	}
 	for i, g := range set.Groups {
 		for _, p := range g.Paraphrases {
-			look(i, g.Held, KindParaphrase, g.Lang, p)
+			look(i, g.Part, KindParaphrase, g.Lang, p)
 		}
 		for _, n := range g.NearMisses {
-			look(i, g.Held, n.Kind, g.Lang, n.Text)
+			look(i, g.Part, n.Kind, g.Lang, n.Text)
 		}
 		if err := ctx.Err(); err != nil {
 			return nil, err
 		}
 	}
 	for i, u := range set.Unrelated {
-		look(-1, set.unrelatedHeld(i), KindUnrelated, langOf(u), u)
+		look(-1, set.unrelatedPart(i), KindUnrelated, langOf(u), u)
 	}
 	return out, nil
 }
