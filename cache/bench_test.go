@@ -20,3 +20,17 @@ func BenchmarkLookupExactHit(b *testing.B) {
 		}
 	}
 }
+
+// BenchmarkNearMissVerdict is the cost of the near-miss checks for one candidate: the
+// features of both prompts and every rule, on a pair that passes them all (the slowest
+// case: no rule returns early).
+func BenchmarkNearMissVerdict(b *testing.B) {
+	const (
+		q = "What's the safest way to thaw a frozen chicken breast from the freezer before cooking it tonight?"
+		c = "How do I safely defrost frozen chicken breasts from the freezer before I cook them tonight?"
+	)
+	b.ReportAllocs()
+	for b.Loop() {
+		Mismatch(ExtractFeatures(q), ExtractFeatures(c), nil)
+	}
+}

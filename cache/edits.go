@@ -1,7 +1,6 @@
 package cache
 
 import (
-	"strings"
 	"sync"
 	"unicode"
 	"unicode/utf8"
@@ -173,7 +172,7 @@ func capitalised(t token) bool {
 // swapped reports whether c is q with two spans of its words exchanged, each span
 // keeping the context the other had: "from Tokyo to New York" / "from New York to
 // Tokyo", "port 80 … to port 8000" / "port 8000 … to port 80", "a datetime into a
-// string" / "a string into a datetime". Spans joined by "and", "or", "vs" or a comma are
+// string" / "a string into a datetime". Spans joined by "and", "or", "vs" or "with" are
 // interchangeable ("between X and Y"), and a span that moves to a new context ("a list
 // in Python" / "a Python list") is a rewording, not a swap.
 func swapped(q, c *Features) bool {
@@ -194,20 +193,10 @@ func swapped(q, c *Features) bool {
 	if n < 2 {
 		return false
 	}
-	text := func(x []slot) string {
-		var t []string
-		for _, e := range x {
-			t = append(t, e.text)
-		}
-		return strings.Join(t, " ")
-	}
 	for la := 1; la < n; la++ {
 		for lb := 1; la+lb <= n; lb++ {
 			A, Y, B := ma[:la], ma[la:n-lb], ma[n-lb:]
-			if text(A) == text(B) {
-				continue
-			}
-			if text(mb[:lb]) != text(B) || text(mb[lb:n-la]) != text(Y) || text(mb[n-la:]) != text(A) {
+			if sameText(A, B) || !sameText(mb[:lb], B) || !sameText(mb[lb:n-la], Y) || !sameText(mb[n-la:], A) {
 				continue
 			}
 			// the contexts stay in place: what preceded A in q precedes B in c, and so on
@@ -223,11 +212,26 @@ func swapped(q, c *Features) bool {
 	return false
 }
 
-// symmetricJoin are words that join two interchangeable things.
+func sameText(x, y []slot) bool {
+	if len(x) != len(y) {
+		return false
+	}
+	for i := range x {
+		if x[i].text != y[i].text {
+			return false
+		}
+	}
+	return true
+}
+
+// symmetricJoin are words that join two interchangeable things ("" is the start of the
+// prompt: nothing holds a span in place there).
 var symmetricJoin = map[string]struct{}{"and": {}, "or": {}, "vs": {}, "versus": {}, "&": {}, "": {}, "with": {}}
 
 // narrowed reports whether one prompt is the other with a run of words added and
-// nothing else changed: "thaw frozen chicken" / "thaw frozen chicken overnight".
+// nothing else changed: "thaw frozen chicken" / "thaw frozen chicken overnight". Only
+// slots count, so function and framing words ("what's the best way to", "explain")
+// neither make nor break a narrowing.
 func narrowed(q, c *Features) bool {
 	a, b := q.Slots, c.Slots
 	if len(a) == len(b) {
