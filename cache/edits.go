@@ -180,14 +180,7 @@ func swapped(q, c *Features) bool {
 	if len(a) != len(b) || len(a) < 2 {
 		return false
 	}
-	p := 0
-	for p < len(a) && a[p].text == b[p].text {
-		p++
-	}
-	s := 0
-	for s < len(a)-p && a[len(a)-1-s].text == b[len(b)-1-s].text {
-		s++
-	}
+	p, s := commonEnds(a, b)
 	ma, mb := a[p:len(a)-s], b[p:len(b)-s]
 	n := len(ma)
 	if n < 2 {
@@ -243,15 +236,20 @@ func narrowed(q, c *Features) bool {
 	if len(b) == 0 {
 		return false
 	}
-	p := 0
-	for p < len(b) && a[p].text == b[p].text {
-		p++
-	}
-	s := 0
-	for s < len(b)-p && a[len(a)-1-s].text == b[len(b)-1-s].text {
-		s++
-	}
+	p, s := commonEnds(a, b)
 	return p+s == len(b)
+}
+
+// commonEnds returns how many slots a and b share at the start, and then at the end.
+func commonEnds(a, b []slot) (prefix, suffix int) {
+	n := min(len(a), len(b))
+	for prefix < n && a[prefix].text == b[prefix].text {
+		prefix++
+	}
+	for suffix < n-prefix && a[len(a)-1-suffix].text == b[len(b)-1-suffix].text {
+		suffix++
+	}
+	return prefix, suffix
 }
 
 // resubstituted reports whether c is q with two words replaced in place by words that
