@@ -1,6 +1,7 @@
 package cache
 
 import (
+	"slices"
 	"sync"
 	"unicode"
 	"unicode/utf8"
@@ -27,9 +28,12 @@ func lexicon() *wordnet.DB {
 	return lexDB
 }
 
-// lexiconSynonyms reports whether WordNet has a and b (words or short phrases) share a
-// frequent sense or a derivation.
+// lexiconSynonyms reports whether a and b (words or short phrases) are names of one thing
+// (aliases) or WordNet has them share a frequent sense or a derivation.
 func lexiconSynonyms(a, b string) bool {
+	if x, ok := aliases[a]; ok && x == aliases[b] {
+		return true // two names of one thing ("macbook" / "macos")
+	}
 	db := lexicon()
 	return db != nil && db.Synonyms(a, b)
 }
@@ -226,7 +230,7 @@ var symmetricJoin = map[string]struct{}{"and": {}, "or": {}, "vs": {}, "versus":
 // slots count, so function and framing words ("what's the best way to", "explain")
 // neither make nor break a narrowing.
 func narrowed(q, c *Features) bool {
-	a, b := q.Slots, c.Slots
+	a, b := unframed(q.Slots), unframed(c.Slots)
 	if len(a) == len(b) {
 		return false
 	}
@@ -239,6 +243,38 @@ func narrowed(q, c *Features) bool {
 	p, s := commonEnds(a, b)
 	return p+s == len(b)
 }
+
+// unframed returns slots without the words that frame a request rather than narrow it
+// ("the steps to", "the meaning of", "explain"), sharing s's array only when none is
+// dropped.
+func unframed(s []slot) []slot {
+	if !slices.ContainsFunc(s, framingSlot) {
+		return s
+	}
+	out := make([]slot, 0, len(s))
+	for _, x := range s {
+		if !framingSlot(x) {
+			out = append(out, x)
+		}
+	}
+	return out
+}
+
+func framingSlot(x slot) bool {
+	_, ok := framingWords[x.raw]
+	return ok
+}
+
+// framingWords ask for an answer without saying what about: adding one to a prompt does
+// not narrow it ("How do I reset my password?" / "What are the steps to reset my
+// password?").
+var framingWords = setOf("way", "ways", "best", "right", "correct", "proper", "good",
+	"steps", "step", "process", "method", "procedure", "shortcut", "command", "tips",
+	"advice", "explain", "explained", "explanation", "define", "definition", "meaning",
+	"mean", "means", "concept", "term", "help", "please", "write", "tell", "show", "give",
+	"quick", "simple", "simply", "actually", "exactly", "usually", "typically", "rules",
+	"guide", "instructions", "work", "works", "happen", "happens", "cause", "causes",
+	"find", "out", "formula", "options", "option", "idea", "ideas")
 
 // commonEnds returns how many slots a and b share at the start, and then at the end.
 func commonEnds(a, b []slot) (prefix, suffix int) {
@@ -326,6 +362,74 @@ func lightVerb(w string) bool {
 	switch w {
 	case "set", "use", "have", "do":
 		return true
+	}
+	return false
+}
+
+// reframed reports whether the two prompts are one frame with different fillers: they
+// share at least reframeShared content words in the same order, covering at least
+// reframeCover of the shorter prompt's content words, and each holds a content word that
+// has no counterpart in the other (the same stem, a synonym, or a compound of two of its
+// words). "standing water in the drum of my washing machine" / "… in the bottom of my
+// dishwasher", "a cover letter for a registered nurse applying for …" / "… for a high
+// school teacher applying for …". A paraphrase rewords its frame, so it shares fewer
+// words in order; a near-miss keeps the frame and replaces what it asks about.
+func reframed(q, c *Features) bool {
+	a, b := q.Content, c.Content
+	if min(len(a), len(b)) < reframeShared {
+		return false
+	}
+	n := lcs(a, b)
+	if n < reframeShared || float64(n) < reframeCover*float64(min(len(a), len(b))) {
+		return false
+	}
+	return unmatchedWord(q, c) && unmatchedWord(c, q)
+}
+
+// Parameters of reframed, chosen on the tuning set (cache/README.md).
+const (
+	reframeShared = 3
+	reframeCover  = 0.6
+)
+
+// lcs is the length of the longest common subsequence of a and b.
+func lcs(a, b []string) int {
+	if len(a) > 64 || len(b) > 64 {
+		a, b = a[:min(len(a), 64)], b[:min(len(b), 64)]
+	}
+	var prev, cur [65]int
+	for i := range a {
+		for j := range b {
+			switch {
+			case a[i] == b[j]:
+				cur[j+1] = prev[j] + 1
+			case cur[j] >= prev[j+1]:
+				cur[j+1] = cur[j]
+			default:
+				cur[j+1] = prev[j+1]
+			}
+		}
+		prev, cur = cur, prev
+	}
+	return prev[len(b)]
+}
+
+// unmatchedWord reports whether q holds a content word with no counterpart in c.
+func unmatchedWord(q, c *Features) bool {
+	for i, w := range q.Content {
+		if hasWord(c.Content, w) || joinedIn(c.Content, w) {
+			continue
+		}
+		found := false
+		for j, v := range c.Content {
+			if related(w, v) || lexiconSynonyms(q.Raw[i], c.Raw[j]) {
+				found = true
+				break
+			}
+		}
+		if !found {
+			return true
+		}
 	}
 	return false
 }

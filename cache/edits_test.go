@@ -45,10 +45,53 @@ func TestEditRules(t *testing.T) {
 		// how-to questions about different tasks; a light verb says nothing
 		{"How do I restore my deleted account?", "How do I delete my account permanently?", KindEntity},
 		{"How can I get my passport renewed?", "How do I renew my passport?", ""},
+		// Version 5 rules.
+		// one frame, different fillers
+		{"Write a cover letter for a registered nurse applying for instructional designer roles.", "Write a cover letter for a high school teacher applying for instructional designer roles.", KindEntity},
+		{"Why is there standing water in the drum of my washing machine after a cycle?", "Why is there standing water in the bottom of my dishwasher after a cycle?", KindEntity},
+		// numbers: an article for a 1, thousands written as k or as words, ordinals, "twice"
+		{"How many feet make up one mile?", "How many feet are in a mile?", ""},
+		{"How much rent can I afford on $60k a year?", "How much rent can I afford on $60,000 a year?", ""},
+		{"How much rent can I afford on sixty thousand dollars a year?", "How much rent can I afford on $60,000 a year?", ""},
+		{"How much rent can I afford on $50k a year?", "How much rent can I afford on $60,000 a year?", KindNumber},
+		{"What does Newton's third law say?", "What does Newton's 3rd law say?", ""},
+		{"SQL for the second highest salary", "SQL for the 2nd highest salary", ""},
+		{"Feed the cat 2x daily", "Feed the cat twice daily", ""},
+		{"How do I update a single npm package?", "How do I update all npm packages?", KindNumber},
+		// other names of one thing
+		{"Who was America's first president?", "Who was the first president of the United States?", ""},
+		{"Which river is the longest on Earth?", "What is the longest river in the world?", ""},
+		{"How do I flush the DNS cache on my MacBook?", "How do I flush the DNS cache on macOS?", ""},
+		{"How do I sort a list in Java?", "How do I sort a list in JavaScript?", KindFormat},
+		// framing words do not narrow a question
+		{"What are the steps to reset my account password?", "How do I reset my account password?", ""},
+		// a conversion keeps its direction after "how much is"
+		{"How much is 100 euros in US dollars?", "How much is 100 US dollars in euros?", KindDirection},
 	} {
 		got := Mismatch(ExtractFeatures(c.q), ExtractFeatures(c.a), nil)
 		if got != c.want {
 			t.Errorf("%q vs %q: %q, want %q", c.q, c.a, got, c.want)
+		}
+	}
+}
+
+func TestLexicalSupportRules(t *testing.T) {
+	for _, c := range []struct {
+		q, a string
+		sim  float32
+		want string
+	}{
+		// almost nothing in common: rejected however close the vectors
+		{"What's the way to write out everything I've pip-installed into a requirements file so someone else can reproduce my setup?", "How do I stash my changes in git including untracked files?", 0.9, GuardLowOverlap},
+		{"Who invented Bitcoin?", "Who created Bitcoin?", 0.9, ""},
+		// below the band, each prompt holding a word the other lacks is a neighbour
+		{"How many players are on a basketball team?", "How many players does each team have on the field in soccer?", 0.76, GuardLowOverlap},
+		{"How many players are on a basketball team?", "How many players does each team have on the field in soccer?", 0.85, ""},
+		{"How do I get rid of fruit flies in my kitchen?", "fruit flies in kitchen, how to get rid of them", 0.76, ""},
+	} {
+		got := Verdict(ExtractFeatures(c.q), ExtractFeatures(c.a), c.sim, nil, true)
+		if got != c.want {
+			t.Errorf("%q vs %q at %.2f: %q, want %q", c.q, c.a, c.sim, got, c.want)
 		}
 	}
 }

@@ -2,6 +2,7 @@ package cache
 
 import (
 	"slices"
+	"strconv"
 	"strings"
 	"unicode"
 	"unicode/utf8"
@@ -76,6 +77,16 @@ func ExtractFeatures(text string) *Features {
 	for i, t := range toks {
 		w := t.lower
 		f.addWord(w)
+		if i+1 < len(toks) {
+			if a, ok := aliases[w+" "+toks[i+1].lower]; ok {
+				f.words[a] = struct{}{}
+			}
+			if i+2 < len(toks) {
+				if a, ok := aliases[w+" "+toks[i+1].lower+" "+toks[i+2].lower]; ok {
+					f.words[a] = struct{}{}
+				}
+			}
+		}
 		parts := splitParts(w)
 		for _, part := range parts {
 			f.addWord(part)
@@ -88,7 +99,7 @@ func ExtractFeatures(text string) *Features {
 				f.Negated = true
 			}
 			if n, ok := numberWords[x]; ok {
-				f.Numbers = append(f.Numbers, n)
+				f.Numbers = appendNumberWord(f.Numbers, n, toks, i)
 			} else if x == "one" && (len(parts) > 1 || nextIsUnit(toks, i)) {
 				f.Numbers = append(f.Numbers, "1")
 			}
@@ -156,8 +167,34 @@ func ExtractFeatures(text string) *Features {
 	return f
 }
 
+// appendNumberWord appends number word n to nums; a multiplier word ("thousand") right
+// after a number ("sixty thousand", "60 thousand") replaces that number by the product.
+func appendNumberWord(nums []string, n string, toks []token, i int) []string {
+	m, ok := multipliers[n]
+	if !ok || i == 0 {
+		return append(nums, n)
+	}
+	prev := strings.ReplaceAll(toks[i-1].lower, ",", "")
+	if w, ok := numberWords[prev]; ok {
+		prev = w
+	}
+	v, err := strconv.ParseFloat(prev, 64)
+	if err != nil {
+		return append(nums, n)
+	}
+	if k := slices.Index(nums, prev); k >= 0 {
+		nums = slices.Delete(nums, k, k+1)
+	}
+	return append(nums, strconv.FormatFloat(v*m, 'f', -1, 64))
+}
+
+var multipliers = map[string]float64{"100": 100, "1000": 1e3, "1e6": 1e6, "1e9": 1e9, "1e12": 1e12}
+
 func (f *Features) addWord(w string) {
 	f.words[w] = struct{}{}
+	if a, ok := aliases[w]; ok {
+		f.words[a] = struct{}{}
+	}
 	if n, ok := numberWords[w]; ok {
 		f.words[n] = struct{}{}
 	}
@@ -258,7 +295,7 @@ func directionPair(toks []token, i int) ([2]string, bool) {
 		if a == "" || b == "" || a == b {
 			return [2]string{}, false
 		}
-		if howMany(toks, i) {
+		if howMany(toks, i) && !amountBefore(toks, i) {
 			a, b = b, a
 		}
 	}
@@ -283,6 +320,17 @@ func isUnitOrFormat(w string) bool {
 }
 
 // howMany reports whether "how many", "how much" or "number of" comes shortly before i.
+// amountBefore reports whether a number comes shortly before toks[i]: "how much is 100
+// euros in dollars" converts the amount, it does not count euros in a dollar.
+func amountBefore(toks []token, i int) bool {
+	for j := i - 1; j >= 0 && i-j <= 3; j-- {
+		if isNumeric(toks[j].lower) {
+			return true
+		}
+	}
+	return false
+}
+
 func howMany(toks []token, i int) bool {
 	for j := i - 1; j >= 1 && i-j <= 4; j-- {
 		if toks[j-1].lower == "how" && (toks[j].lower == "many" || toks[j].lower == "much") {

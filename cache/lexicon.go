@@ -10,9 +10,10 @@ var numberWords = map[string]string{
 	"fifty": "50", "sixty": "60", "seventy": "70", "eighty": "80", "ninety": "90",
 	"hundred": "100", "thousand": "1000", "million": "1e6", "billion": "1e9",
 	"trillion": "1e12", "dozen": "12", "half": "0.5", "quarter": "0.25", "twice": "x2",
-	"double": "x2", "triple": "x3", "second": "2nd", "third": "3rd", "fourth": "4th",
-	"fifth": "5th", "sixth": "6th", "seventh": "7th", "eighth": "8th", "ninth": "9th",
-	"tenth": "10th", "single": "1",
+	"double": "x2", "triple": "x3", "single": "1",
+	// ordinals read as their number, as "3rd" does: "the third law" / "the 3rd law"
+	"second": "2", "third": "3", "fourth": "4", "fifth": "5", "sixth": "6", "seventh": "7",
+	"eighth": "8", "ninth": "9", "tenth": "10",
 }
 
 var negationWords = setOf("not", "no", "never", "none", "nobody", "nothing", "neither",
@@ -197,7 +198,7 @@ var commonWords = setOf("i", "im", "ive", "id", "ill", "a", "an", "the", "and", 
 var stopWords = setOf("a", "an", "the", "my", "your", "our", "their", "its", "this", "that",
 	"some", "of", "from", "convert", "change", "translate", "go", "get", "move", "switch",
 	"migrate", "how", "do", "i", "you", "we", "is", "are", "it", "in", "on", "for", "and",
-	"or", "many", "much", "me", "please", "can", "could", "would")
+	"or", "many", "much", "me", "please", "can", "could", "would", "back")
 
 func setOf(words ...string) map[string]struct{} {
 	m := make(map[string]struct{}, len(words))
@@ -314,6 +315,36 @@ var synonyms = func() map[string][]int {
 		for _, w := range g {
 			s := stem(w)
 			m[s] = append(m[s], i)
+		}
+	}
+	return m
+}()
+
+// aliases maps the common spellings of a few well-known names to one form, so a prompt
+// naming "the United States" and one naming "the US" or "America" name the same thing.
+// Only names with one referent belong here, never a name and a neighbour ("Java" and
+// "JavaScript" stay apart).
+var aliases = func() map[string]string {
+	groups := [][]string{
+		{"us", "usa", "u.s.", "u.s", "united states", "america", "american", "americans"},
+		{"uk", "u.k.", "britain", "british", "united kingdom", "great britain"},
+		{"earth", "world", "globe"},
+		{"postgres", "postgresql", "psql"},
+		{"mac", "macos", "macbook", "osx", "os x"},
+		{"js", "javascript"},
+		{"ts", "typescript"},
+		{"k8s", "kubernetes", "kubectl"},
+		{"vs code", "vscode", "visual studio code"},
+		{"insta", "instagram", "ig"},
+		{"cv", "resume", "résumé"},
+		{"golang", "go"},
+		{"nyc", "new york city"},
+		{"eu", "european union"},
+	}
+	m := map[string]string{}
+	for _, g := range groups {
+		for _, w := range g {
+			m[w] = "=" + g[0]
 		}
 	}
 	return m

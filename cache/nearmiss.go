@@ -9,7 +9,7 @@ import (
 // enabled filters the kinds checked (nil checks all).
 func Mismatch(q, c *Features, enabled map[string]bool) string {
 	on := func(k string) bool { return enabled == nil || enabled[k] }
-	if on(KindNumber) && !slices.Equal(q.Numbers, c.Numbers) {
+	if on(KindNumber) && !sameNumbers(q, c) {
 		return KindNumber
 	}
 	if on(KindQuoted) && !slices.Equal(q.Quoted, c.Quoted) {
@@ -34,7 +34,7 @@ func Mismatch(q, c *Features, enabled map[string]bool) string {
 	}
 	// Last: the entity check also catches any one-slot substitution of a subject word.
 	if on(KindEntity) && (!allPresent(q.Entities, c.words) || !allPresent(c.Entities, q.words) ||
-		substituted(q, c) || resubstituted(q, c) || otherTask(q, c)) {
+		substituted(q, c) || resubstituted(q, c) || otherTask(q, c) || reframed(q, c)) {
 		return KindEntity
 	}
 	if on(KindQuestion) && q.Wh != "" && c.Wh != "" && q.Wh != c.Wh {
@@ -46,12 +46,40 @@ func Mismatch(q, c *Features, enabled map[string]bool) string {
 	return ""
 }
 
+// sameNumbers compares two prompts' numbers, a 1 on one side only aside: "in 1 mile" asks
+// what "in a mile" does. A stressed one ("a single commit", "only one") is a number.
+func sameNumbers(q, c *Features) bool {
+	if slices.Equal(q.Numbers, c.Numbers) {
+		return true
+	}
+	for _, f := range []*Features{q, c} {
+		for _, w := range []string{"single", "only", "just"} {
+			if _, ok := f.words[w]; ok {
+				return false
+			}
+		}
+	}
+	return slices.Equal(withoutOne(q.Numbers), withoutOne(c.Numbers))
+}
+
+func withoutOne(ns []string) []string {
+	if i := slices.Index(ns, "1"); i >= 0 {
+		return slices.Delete(slices.Clone(ns), i, i+1)
+	}
+	return ns
+}
+
 // allPresent reports whether every item occurs among words; a multi-word item ("mount
 // everest") needs one of its words, a time item like "next week" all of them.
 func allPresent(items []string, words map[string]struct{}) bool {
 	for _, e := range items {
 		if _, ok := words[e]; ok {
 			continue
+		}
+		if a, ok := aliases[e]; ok {
+			if _, ok := words[a]; ok {
+				continue
+			}
 		}
 		if !strings.Contains(e, " ") {
 			if parts := splitParts(e); len(parts) > 1 {

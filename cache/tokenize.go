@@ -1,6 +1,7 @@
 package cache
 
 import (
+	"strconv"
 	"strings"
 	"unicode"
 	"unicode/utf8"
@@ -109,17 +110,26 @@ func extractNumbers(text string) []string {
 	var out []string
 	var cur strings.Builder
 	hasDigit, lastOp := false, false
+	suffix := byte(0) // 'k' of "60k", 'x' of "2x daily"
 	flush := func() {
 		if hasDigit {
 			s := strings.Trim(cur.String(), "+-*/^=.,x×÷() ")
 			s = strings.ReplaceAll(s, " ", "")
 			s = dropThousands(s)
+			switch suffix {
+			case 'k':
+				if v, err := strconv.ParseFloat(s, 64); err == nil {
+					s = strconv.FormatFloat(v*1000, 'f', -1, 64)
+				}
+			case 'x':
+				s = "x" + s // as "twice" reads
+			}
 			if s != "" {
 				out = append(out, s)
 			}
 		}
 		cur.Reset()
-		hasDigit = false
+		hasDigit, suffix = false, 0
 	}
 	for i, r := range text {
 		op := false
@@ -138,6 +148,9 @@ func extractNumbers(text string) []string {
 		case r == ' ' && hasDigit && (lastOp || nextIsOperator(text, i+1)):
 			// "2 + 2": keep going
 			op = lastOp
+		case (r == 'k' || r == 'K' || r == 'x') && hasDigit && !lastOp && !nextIsWordRune(text, i+1) && !nextIsOperator(text, i+1) && onlyDigits(cur.String()):
+			suffix = byte(unicode.ToLower(r))
+			flush()
 		default:
 			flush()
 		}
@@ -145,6 +158,18 @@ func extractNumbers(text string) []string {
 	}
 	flush()
 	return out
+}
+
+// nextIsWordRune reports whether a letter or digit starts at s[i:].
+func nextIsWordRune(s string, i int) bool {
+	r, _ := utf8.DecodeRuneInString(s[min(i, len(s)):])
+	return i < len(s) && isWordRune(r)
+}
+
+// onlyDigits reports whether s is a plain number: digits, with a decimal point or
+// thousands separators.
+func onlyDigits(s string) bool {
+	return s != "" && strings.Trim(s, "0123456789.,") == ""
 }
 
 func nextIsDigit(s string, i int) bool { return i < len(s) && s[i] >= '0' && s[i] <= '9' }

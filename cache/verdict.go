@@ -1,14 +1,20 @@
 package cache
 
+import "strings"
+
 // Two general rules complement the near-miss kinds (Mismatch). Unlike the kinds, which
 // look for particular slots (a number, an entity, a direction), they use nothing but the
-// similarity and the prompts' own content words, so they carry no word lists that could
-// fit one set of prompts.
+// similarity and the prompts' own words, so they carry no word lists that could fit one
+// set of prompts.
 //
-//   - Lexical support (Verdict): below LexicalBand, a candidate must share more than
-//     LexicalMinOverlap of the content words of the shorter prompt. The lower the cosine,
-//     the less the vector alone says; in that band a paraphrase keeps most of its subject
-//     words while an unrelated or neighbouring question does not.
+//   - Lexical support (Verdict). At any similarity, a candidate must share at least
+//     LexicalFloor of the slots of one of the two prompts (SlotOverlap): a prompt with
+//     almost no word in common with an entry asks about something else, however close
+//     the vectors. Below LexicalBand, where the vector alone says less, it must also
+//     share more than LexicalMinOverlap of the content words of one prompt
+//     (ContentOverlap), and the two prompts must not each hold a content word the other
+//     lacks (no same stem, synonym or compound): a paraphrase in that band rewords
+//     around the same subject words, while a neighbouring question replaces one.
 //   - Best candidate only (semanticLookup): when the most similar entry above the
 //     threshold is rejected, the lookup misses; it never falls through to a less similar
 //     entry. A prompt that is a near-miss of its closest entry is not a paraphrase of a
@@ -18,11 +24,11 @@ package cache
 const GuardLowOverlap = "low-overlap"
 
 // Lexical-support parameters, chosen on the tuning set of the evaluation
-// (cache/README.md). With the default threshold at LexicalBand the rule applies only to
-// thresholds configured lower.
+// (cache/README.md).
 const (
 	LexicalBand       = 0.80
 	LexicalMinOverlap = 0.5
+	LexicalFloor      = 0.2
 )
 
 // Verdict returns why candidate c (with cosine similarity sim to query q) must not be
@@ -32,10 +38,40 @@ func Verdict(q, c *Features, sim float32, enabled map[string]bool, lexical bool)
 	if k := Mismatch(q, c, enabled); k != "" {
 		return k
 	}
-	if lexical && float64(sim) < LexicalBand && ContentOverlap(q, c) <= LexicalMinOverlap {
+	if !lexical {
+		return ""
+	}
+	if SlotOverlap(q, c) < LexicalFloor {
+		return GuardLowOverlap
+	}
+	if float64(sim) < LexicalBand && (ContentOverlap(q, c) <= LexicalMinOverlap || (unmatchedWord(q, c) && unmatchedWord(c, q))) {
 		return GuardLowOverlap
 	}
 	return ""
+}
+
+// SlotOverlap is the fraction of the meaningful words (slots: content words, names,
+// numbers, units, format and time words) of one prompt that have a counterpart in the
+// other (the same word or stem, one a prefix of the other, or WordNet synonyms), the
+// larger of the two directions. Prompts without slots overlap fully.
+func SlotOverlap(a, b *Features) float64 {
+	if len(a.Slots) == 0 || len(b.Slots) == 0 {
+		return 1
+	}
+	return max(slotsCovered(a.Slots, b.Slots), slotsCovered(b.Slots, a.Slots))
+}
+
+func slotsCovered(a, b []slot) float64 {
+	n := 0
+	for _, x := range a {
+		for _, y := range b {
+			if related(x.text, y.text) || (!strings.Contains(x.raw, " ") && !strings.Contains(y.raw, " ") && lexiconSynonyms(x.raw, y.raw)) {
+				n++
+				break
+			}
+		}
+	}
+	return float64(n) / float64(len(a))
 }
 
 // ContentOverlap is the fraction of the content words of one prompt found in the other,

@@ -13,7 +13,7 @@ import (
 	"github.com/muninn-gw/muninn/cache"
 )
 
-//go:embed data/*.txt data/v3/*.txt data/v4/*.txt
+//go:embed data/*.txt data/v3/*.txt data/v4/*.txt data/v5/*.txt
 var dataFS embed.FS
 
 // The parts of the set, each a directory under data ("" is data itself), in the order
@@ -25,12 +25,30 @@ const (
 	// PartV3 was the held-out set of version 3 of the checks. Reported on once, it is
 	// now tuning data too: cross-validation fold "tune-b".
 	PartV3 = "v3"
+	// PartV4 was the held-out set of version 4 of the checks. Reported on once, it is
+	// now tuning data too: cross-validation fold "tune-c".
+	PartV4 = "v4"
 	// ReportPart is the held-out set reported on: never used to choose anything.
-	ReportPart = "v4"
+	ReportPart = "v5"
 )
 
 // parts lists the parts Load reads.
-var parts = []string{PartV2, PartV3, ReportPart}
+var parts = []string{PartV2, PartV3, PartV4, ReportPart}
+
+// Folds are the parts of the tuning set, one cross-validation fold each, named
+// "tune-a", "tune-b", … in this order: every part but ReportPart.
+func Folds() []string {
+	var fs []string
+	for _, p := range parts {
+		if p != ReportPart {
+			fs = append(fs, p)
+		}
+	}
+	return fs
+}
+
+// FoldName is the Half name of fold i of Folds.
+func FoldName(i int) string { return "tune-" + string(rune('a'+i)) }
 
 // Group is an anchor prompt with its paraphrases (must hit the anchor) and near-misses
 // (must not hit).

@@ -56,8 +56,8 @@ func TestCommittedSet(t *testing.T) {
 	if len(tune.Groups) != len(t2.Groups) || len(report.Groups) != len(r2.Groups) {
 		t.Fatal("split is not deterministic")
 	}
-	if n := len(tune.Groups); n < groups/3 || n > 2*groups/3 {
-		t.Fatalf("unbalanced split: %d of %d", n, groups)
+	if n := len(report.Groups); n < 150 || n > len(tune.Groups) {
+		t.Fatalf("held-out set: %d groups of %d", n, groups)
 	}
 }
 
@@ -167,22 +167,28 @@ func TestCrossValidationFoldsPartitionTheTuningSet(t *testing.T) {
 	for i, u := range set.Unrelated {
 		o.Queries = append(o.Queries, Query{Group: -1, Kind: KindUnrelated, Text: u, Part: set.unrelatedPart(i), Held: set.unrelatedHeld(i)})
 	}
-	tune, rep, a, b := o.Half("tune"), o.Half("report"), o.Half("tune-a"), o.Half("tune-b")
-	na, nb := 0, 0
+	tune, rep := o.Half("tune"), o.Half("report")
+	folds := o.foldHalves()
+	if len(folds) != len(Folds()) || len(folds) < 2 {
+		t.Fatalf("%d folds", len(folds))
+	}
+	count := make([]int, len(folds))
 	for i := range o.Queries {
 		q := &o.Queries[i]
-		inA, inB := a(q), b(q)
-		if inA && inB || (inA || inB) != tune(q) || (inA || inB) == rep(q) {
-			t.Fatalf("%q: tune-a %v, tune-b %v, tune %v, report %v", q.Text, inA, inB, tune(q), rep(q))
+		in := 0
+		for k, f := range folds {
+			if f(q) {
+				in++
+				count[k]++
+			}
 		}
-		if inA {
-			na++
-		}
-		if inB {
-			nb++
+		if in > 1 || (in == 1) != tune(q) || (in == 1) == rep(q) {
+			t.Fatalf("%q: in %d folds, tune %v, report %v", q.Text, in, tune(q), rep(q))
 		}
 	}
-	if na < len(o.Queries)/6 || nb < len(o.Queries)/6 {
-		t.Fatalf("unbalanced folds: %d and %d of %d", na, nb, len(o.Queries))
+	for k, n := range count {
+		if n < len(o.Queries)/(2*len(folds)+2) {
+			t.Fatalf("unbalanced folds: %s has %d of %d", FoldName(k), n, len(o.Queries))
+		}
 	}
 }

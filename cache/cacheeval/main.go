@@ -35,7 +35,7 @@ func run(args []string, stdout, stderr io.Writer) int {
 	save := fs.String("save", "", "save the raw outcome (candidates and similarities) to this JSON file")
 	failures := fs.String("failures", "", "list the failures of one part (tune, report or all) at -threshold")
 	load := fs.String("load", "", "score a saved outcome instead of embedding again (near-miss verdicts are recomputed)")
-	cv := fs.Bool("cv", false, "with -load: print only the tuning set, split in two (tune-a, tune-b), for cross-validation")
+	cv := fs.Bool("cv", false, "with -load: print only the tuning set and its folds (tune-a, tune-b, …), for cross-validation")
 	if err := fs.Parse(args); err != nil {
 		return 2
 	}
@@ -165,9 +165,9 @@ func WriteReport(w io.Writer, o, ablated *Outcome, ro ReportOptions) bool {
 	o.WriteThresholdTable(w, ro.Thresholds, o.Half("tune"), chosen)
 	if found {
 		fmt.Fprintf(w, "\nThreshold chosen on the tuning set (near-miss false hits ≤ 4%% on the whole set, "+
-			"a margin under the published 5%%, and ≤ 5%% on each of its two parts; no unrelated false hit, "+
+			"a margin under the published 5%%, and ≤ 5%% on each of its %d parts; no unrelated false hit, "+
 			"no wrong entry, no wrong answer for non-English prompts; the highest threshold within 1 point of "+
-			"the best true-hit rate): **%.2f**. Configured default: %.2f.\n\n", chosen, ro.Default)
+			"the best true-hit rate): **%.2f**. Configured default: %.2f.\n\n", len(Folds()), chosen, ro.Default)
 	} else {
 		fmt.Fprintf(w, "\nNo threshold meets the targets on the tuning set.\n\n")
 	}

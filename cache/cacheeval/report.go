@@ -3,6 +3,7 @@ package cacheeval
 import (
 	"fmt"
 	"io"
+	"slices"
 	"strings"
 
 	"github.com/muninn-gw/muninn/cache"
@@ -24,8 +25,8 @@ var TuningTargets = Targets{MaxNearMissFHR: 0.04}
 
 // Half selects the queries of one part of the set: "tune" (every part but ReportPart),
 // "report" (the held-out ReportPart) or all (""). For cross-validation while developing,
-// "tune-a" (PartV2) and "tune-b" (PartV3) split the tuning set by who wrote it, so a
-// change made looking at one can be checked on the other without touching the held-out
+// the folds "tune-a", "tune-b", … (Folds) split the tuning set by who wrote it, so a
+// change made looking at one can be checked on the others without touching the held-out
 // set.
 func (o *Outcome) Half(name string) func(*Query) bool {
 	switch name {
@@ -33,12 +34,22 @@ func (o *Outcome) Half(name string) func(*Query) bool {
 		return nil
 	case "report":
 		return func(q *Query) bool { return q.Held }
-	case "tune-a":
-		return func(q *Query) bool { return !q.Held && q.Part == PartV2 }
-	case "tune-b":
-		return func(q *Query) bool { return !q.Held && q.Part == PartV3 }
+	}
+	for i, p := range Folds() {
+		if name == FoldName(i) {
+			return func(q *Query) bool { return !q.Held && q.Part == p }
+		}
 	}
 	return func(q *Query) bool { return !q.Held }
+}
+
+// foldHalves returns the Half of every fold of the tuning set.
+func (o *Outcome) foldHalves() []func(*Query) bool {
+	var hs []func(*Query) bool
+	for i := range Folds() {
+		hs = append(hs, o.Half(FoldName(i)))
+	}
+	return hs
 }
 
 func and(a, b func(*Query) bool) func(*Query) bool {
@@ -58,8 +69,8 @@ func (t Targets) Meets(m, nonEnglish Metrics) bool {
 }
 
 // Choose returns the threshold for the default: among the thresholds that meet t on the
-// whole tuning set and the published targets (DefaultTargets) on each of its two parts
-// (the cross-validation folds), the highest one whose true-hit rate on the tuning set is
+// whole tuning set and the published targets (DefaultTargets) on each of its parts (the
+// cross-validation folds), the highest one whose true-hit rate on the tuning set is
 // within ChooseSlack of the best of them (a gain smaller than that is noise, about two
 // paraphrases, and a higher threshold is safer on new prompts). It returns false when no
 // threshold qualifies. It never reads the held-out set.
@@ -72,7 +83,10 @@ func (o *Outcome) Choose(thresholds []float64, t Targets) (float64, bool) {
 	rates := map[float64]float64{}
 	bestRate := -1.0
 	for _, th := range thresholds {
-		if !meets(tune, th, t) || !meets(o.Half("tune-a"), th, DefaultTargets) || !meets(o.Half("tune-b"), th, DefaultTargets) {
+		if !meets(tune, th, t) {
+			continue
+		}
+		if slices.ContainsFunc(o.foldHalves(), func(f func(*Query) bool) bool { return !meets(f, th, DefaultTargets) }) {
 			continue
 		}
 		r := o.Score(Policy{Threshold: th}, tune).TrueHitRate()
@@ -244,11 +258,15 @@ func (o *Outcome) WriteFailures(w io.Writer, th float64, keep func(*Query) bool)
 	}
 }
 
-// WriteCrossValidation writes the threshold table and the near-miss ablation of each part
-// of the tuning set (tune-a, tune-b) and of the whole tuning set. It never reads the
+// WriteCrossValidation writes the threshold table and the near-miss ablation of each fold
+// of the tuning set (tune-a, tune-b, …) and of the whole tuning set. It never reads the
 // held-out set.
 func (o *Outcome) WriteCrossValidation(w io.Writer, thresholds []float64, th float64) {
-	for _, h := range []string{"tune-a", "tune-b", "tune"} {
+	var halves []string
+	for i := range Folds() {
+		halves = append(halves, FoldName(i))
+	}
+	for _, h := range append(halves, "tune") {
 		_, p, n, u := countHalf(o, h)
 		fmt.Fprintf(w, "### %s (%d paraphrases, %d near-misses, %d unrelated)\n\n", h, p, n, u)
 		o.WriteThresholdTable(w, thresholds, o.Half(h), th)

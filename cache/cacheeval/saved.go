@@ -40,8 +40,13 @@ func loadOutcomes(path string) (o, ablated *Outcome, err error) {
 		if x == nil {
 			continue
 		}
+		for i := range x.Set.Groups {
+			g := &x.Set.Groups[i]
+			g.Held = g.Part == ReportPart // the set may have been split otherwise when saved
+		}
 		for i := range x.Queries {
 			q := &x.Queries[i]
+			q.Held = q.Part == ReportPart
 			if q.Guard != "exact" && !skippedSearch(q.Guard) {
 				q.Guard = "" // a rejected candidate, recorded as a guard by older versions
 			}
