@@ -207,7 +207,7 @@ func sendTraffic(t *testing.T, base string, up *providertest.Server) []chatCall 
 		// Paraphrases: served from the semantic tier once the original is stored.
 		for _, p := range [][2]string{
 			{"How do I reverse a list in Python?", "how do i reverse a python list"},
-			{"What is the capital of France?", "capital of France?"},
+			{"What is the capital of France?", "What's the capital of France?"},
 		} {
 			add(c.chatUntil("hit-exact", tenant, modelMini, p[0], chatOpts{})...)
 			add(c.chatUntil("hit-semantic", tenant, modelMini, p[1], chatOpts{})...)

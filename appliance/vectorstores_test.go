@@ -66,7 +66,7 @@ func TestDeployConfigsServe(t *testing.T) {
 			// The vector of the first entry is written in the background (slowly on
 			// PGlite); a paraphrase asked before it lands is a miss and becomes an exact
 			// entry of its own, so each try uses another paraphrase.
-			c.semanticHit("app", modelMini, []string{"capital of France?", "Which city is the capital of France?",
+			c.semanticHit("app", modelMini, []string{"capital of France?", "What's the capital of France?", "Which city is the capital of France?",
 				"What's the capital city of France?", "Tell me the capital of France.", "France's capital is which city?",
 				"Name the capital of France.", "What city is France's capital?", "capital city of France?"})
 			if note := "vector store " + tc.name; !strings.Contains(g.Output(), note) {

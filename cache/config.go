@@ -10,7 +10,7 @@ import (
 // (cache/cacheeval) with the built-in embedder, by its safety-first fallback rule since no
 // threshold meets every target there; see cache/README.md.
 const (
-	DefaultThreshold   = 0.68
+	DefaultThreshold   = 0.86
 	DefaultTTL         = 24 * time.Hour
 	DefaultMaxEntries  = 100_000
 	DefaultMaxBytes    = 512 << 20

@@ -197,7 +197,7 @@ func swapped(q, c *Features) bool {
 				continue
 			}
 			// the contexts stay in place: what preceded A in q precedes B in c, and so on
-			if A[0].prev != mb[0].prev || B[0].prev != mb[n-la].prev {
+			if !sameContext(A[0].prev, mb[0].prev) || !sameContext(B[0].prev, mb[n-la].prev) {
 				continue
 			}
 			if _, sym := symmetricJoin[B[0].prev]; sym {
@@ -208,6 +208,19 @@ func swapped(q, c *Features) bool {
 	}
 	return false
 }
+
+// sameContext reports whether two words before a span hold it in the same place: the
+// same word, or two determiners ("my iPhone" / "a Windows PC" after "to").
+func sameContext(a, b string) bool {
+	if a == b {
+		return true
+	}
+	_, da := determiners[a]
+	_, db := determiners[b]
+	return da && db
+}
+
+var determiners = setOf("a", "an", "the", "my", "your", "our", "his", "her", "their", "its", "this", "that")
 
 func sameText(x, y []slot) bool {
 	if len(x) != len(y) {

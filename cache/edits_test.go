@@ -67,6 +67,14 @@ func TestEditRules(t *testing.T) {
 		{"What are the steps to reset my account password?", "How do I reset my account password?", ""},
 		// a conversion keeps its direction after "how much is"
 		{"How much is 100 euros in US dollars?", "How much is 100 US dollars in euros?", KindDirection},
+		// "US" is the country; determiners do not move a span
+		{"What plug adapter do I need to use my UK electronics in the US?", "What plug adapter do I need to use my US electronics in the UK?", KindDirection},
+		{"How do I transfer photos from my Windows PC to my iPhone?", "How do I transfer photos from my iPhone to a Windows PC?", KindDirection},
+		// exponents, and one kana or ideograph, are read
+		{"What is the integral of x³?", "What is the integral of x²?", KindNumber},
+		{"What's the difference between に and で in Japanese?", "What's the difference between は and が in Japanese?", KindQuoted},
+		// a three-word filler replaced, anchored on both sides
+		{"How do I propagate a fiddle leaf fig from cuttings?", "How do I propagate a pothos from cuttings?", KindEntity},
 	} {
 		got := Mismatch(ExtractFeatures(c.q), ExtractFeatures(c.a), nil)
 		if got != c.want {

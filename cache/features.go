@@ -157,6 +157,7 @@ func ExtractFeatures(text string) *Features {
 		}
 	}
 	flushPhrase()
+	f.Quoted = append(f.Quoted, foreignWords(toks)...)
 	f.Wh = openingWh(toks)
 	f.Task = howToVerb(toks)
 	f.Units = compositeUnits(f.Units, toks)
@@ -165,6 +166,32 @@ func ExtractFeatures(text string) *Features {
 		*s = slices.Compact(*s)
 	}
 	return f
+}
+
+// foreignWords returns the words of a Latin-script prompt written in another script
+// ("the difference between は and が"): like quoted text, they are what is asked about,
+// and compared literally.
+func foreignWords(toks []token) []string {
+	latin := false
+	for _, t := range toks {
+		if r, _ := utf8.DecodeRuneInString(t.text); unicode.In(r, unicode.Latin) {
+			latin = true
+			break
+		}
+	}
+	if !latin {
+		return nil
+	}
+	var out []string
+	for _, t := range toks {
+		for _, r := range t.text {
+			if unicode.IsLetter(r) && !unicode.In(r, unicode.Latin, unicode.Greek) {
+				out = append(out, t.lower)
+				break
+			}
+		}
+	}
+	return out
 }
 
 // appendNumberWord appends number word n to nums; a multiplier word ("thousand") right
@@ -360,8 +387,8 @@ func contentWord(w string) string {
 	if _, ok := timeModifiers[w]; ok {
 		return ""
 	}
-	if utf8.RuneCountInString(w) < 2 {
-		return ""
+	if r, n := utf8.DecodeRuneInString(w); n == len(w) && r < utf8.RuneSelf {
+		return "" // a single Latin letter; one kana or ideograph is a word ("は" / "が")
 	}
 	return stem(strings.Map(func(r rune) rune {
 		if r == '-' || r == '.' || r == '/' || r == '_' {

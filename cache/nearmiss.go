@@ -132,8 +132,10 @@ func allWords(ws []string, words map[string]struct{}) bool {
 
 // substituted reports whether b is a with one slot of one or two content words replaced
 // by one or two others that are not synonyms, the words before and after the slot being
-// the same ("brown rice" for "white rice", "remote branch" for "local branch"). That is
-// how near-misses look; paraphrases reword more than one slot or swap synonyms.
+// the same ("brown rice" for "white rice", "remote branch" for "local branch"); a slot of
+// three words needs two words of context ("a pothos" / "a fiddle leaf fig" between
+// "propagate" and "cuttings"). That is how near-misses look; paraphrases reword more than
+// one slot or swap synonyms.
 func substituted(qf, cf *Features) bool {
 	a, b := qf.Content, cf.Content
 	p := 0
@@ -145,7 +147,7 @@ func substituted(qf, cf *Features) bool {
 		s++
 	}
 	da, db := a[p:len(a)-s], b[p:len(b)-s]
-	if len(da) == 0 || len(db) == 0 || len(da) > 2 || len(db) > 2 {
+	if len(da) == 0 || len(db) == 0 || len(da) > 3 || len(db) > 3 || (len(da) == 3 || len(db) == 3) && p+s < 2 {
 		return false
 	}
 	if p+s == 0 && (len(a) > 1 || len(b) > 1) {

@@ -61,6 +61,9 @@ func tokenize(text string) []token {
 			lw = strings.TrimPrefix(lw, "°")
 		}
 		lw = strings.ReplaceAll(lw, "'", "")
+		if w == "US" {
+			lw = "usa" // the country, not the pronoun
+		}
 		if strings.HasSuffix(strings.ToLower(w), "'s") {
 			lw = strings.ToLower(strings.TrimSuffix(w, "'s"))
 		}
@@ -107,6 +110,7 @@ func isWordRune(r rune) bool { return unicode.IsLetter(r) || unicode.IsDigit(r) 
 // extractNumbers finds digit runs, keeping the arithmetic between them ("2+2", "3*4") and
 // dropping thousands separators.
 func extractNumbers(text string) []string {
+	text = superscripts.Replace(text)
 	var out []string
 	var cur strings.Builder
 	hasDigit, lastOp := false, false
@@ -171,6 +175,10 @@ func nextIsWordRune(s string, i int) bool {
 func onlyDigits(s string) bool {
 	return s != "" && strings.Trim(s, "0123456789.,") == ""
 }
+
+// superscripts are exponents: "x³" is "x^3".
+var superscripts = strings.NewReplacer("⁰", "^0", "¹", "^1", "²", "^2", "³", "^3", "⁴", "^4",
+	"⁵", "^5", "⁶", "^6", "⁷", "^7", "⁸", "^8", "⁹", "^9")
 
 func nextIsDigit(s string, i int) bool { return i < len(s) && s[i] >= '0' && s[i] <= '9' }
 

@@ -13,7 +13,7 @@ import (
 	"github.com/muninn-gw/muninn/cache"
 )
 
-//go:embed data/*.txt data/v3/*.txt data/v4/*.txt data/v5/*.txt
+//go:embed data/*.txt data/v3/*.txt data/v4/*.txt data/v5/*.txt data/v6/*.txt
 var dataFS embed.FS
 
 // The parts of the set, each a directory under data ("" is data itself), in the order
@@ -28,12 +28,15 @@ const (
 	// PartV4 was the held-out set of version 4 of the checks. Reported on once, it is
 	// now tuning data too: cross-validation fold "tune-c".
 	PartV4 = "v4"
+	// PartV5 was the held-out set of version 5 of the checks. Reported on once, it is
+	// now tuning data too: cross-validation fold "tune-d".
+	PartV5 = "v5"
 	// ReportPart is the held-out set reported on: never used to choose anything.
-	ReportPart = "v5"
+	ReportPart = "v6"
 )
 
 // parts lists the parts Load reads.
-var parts = []string{PartV2, PartV3, PartV4, ReportPart}
+var parts = []string{PartV2, PartV3, PartV4, PartV5, ReportPart}
 
 // Folds are the parts of the tuning set, one cross-validation fold each, named
 // "tune-a", "tune-b", … in this order: every part but ReportPart.

@@ -5,12 +5,12 @@
 // Imports: cache, cache/embed (the built-in embedder) and vectorstore (the built-in
 // store), as the cache package's rule allows.
 //
-// The set has four parts, each written by people who had seen neither the checks nor any
-// score and committed before it was first scored: version 2 (data/*.txt), v3 (data/v3)
-// and v4 (data/v4) form the tuning set, and are its cross-validation folds (Folds;
-// Half("tune-a"), Half("tune-b"), Half("tune-c")), so a change developed on one can be
-// checked on the others; v5 (data/v5), the held-out set, is used only for the published
-// figures (Half("report")).
+// The set has five parts, each written by people who had seen neither the checks nor any
+// score and committed before it was first scored: version 2 (data/*.txt), v3, v4 and v5
+// (data/v3 … data/v5) form the tuning set, and are its cross-validation folds (Folds;
+// Half("tune-a") … Half("tune-d")), so a change developed on one can be checked on the
+// others; v6 (data/v6), the held-out set, is used only for the published figures
+// (Half("report")).
 // Collect runs every prompt once through a real cache, recording the candidates and the
 // cache's own verdicts (cache.Verdict); Score then evaluates any threshold without
 // embedding again, serving only the best candidate as the cache does. Choose and

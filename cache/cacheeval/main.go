@@ -164,10 +164,11 @@ func WriteReport(w io.Writer, o, ablated *Outcome, ro ReportOptions) bool {
 	fmt.Fprintf(w, "### Tuning set\n\n")
 	o.WriteThresholdTable(w, ro.Thresholds, o.Half("tune"), chosen)
 	if found {
-		fmt.Fprintf(w, "\nThreshold chosen on the tuning set (near-miss false hits ≤ 4%% on the whole set, "+
-			"a margin under the published 5%%, and ≤ 5%% on each of its %d parts; no unrelated false hit, "+
-			"no wrong entry, no wrong answer for non-English prompts; the highest threshold within 1 point of "+
-			"the best true-hit rate): **%.2f**. Configured default: %.2f.\n\n", len(Folds()), chosen, ro.Default)
+		fmt.Fprintf(w, "\nThreshold chosen on the tuning set (near-miss false hits ≤ %g%% on the whole set, "+
+			"a margin under the published 5%% for prompts the checks were not built on, and ≤ 5%% on each of its %d parts; "+
+			"no unrelated false hit, no wrong entry, no wrong answer for non-English prompts; the highest threshold "+
+			"within 1 point of the best true-hit rate): **%.2f**. Configured default: %.2f.\n\n",
+			100*TuningTargets.MaxNearMissFHR, len(Folds()), chosen, ro.Default)
 	} else {
 		fmt.Fprintf(w, "\nNo threshold meets the targets on the tuning set.\n\n")
 	}

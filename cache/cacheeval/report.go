@@ -19,9 +19,12 @@ type Targets struct {
 // DefaultTargets are Muninn's published targets.
 var DefaultTargets = Targets{MaxNearMissFHR: 0.05}
 
-// TuningTargets are what the threshold is chosen under on the tuning set: the near-miss
-// limit is 80% of the published one, a margin for the held-out set's prompts being new.
-var TuningTargets = Targets{MaxNearMissFHR: 0.04}
+// TuningTargets are what the threshold is chosen under on the tuning set. The near-miss
+// limit is 40% of the published one: on new prompts the checks let through more than on
+// the prompts they were built on: the two held-out sets read so far each had about 2.6
+// times the tuning set's near-miss false hits at the default (2.9% → 7.6% for version 4
+// of the checks, 2.7% → 6.9% for version 5).
+var TuningTargets = Targets{MaxNearMissFHR: 0.02}
 
 // Half selects the queries of one part of the set: "tune" (every part but ReportPart),
 // "report" (the held-out ReportPart) or all (""). For cross-validation while developing,

@@ -174,7 +174,7 @@ func TestGatewayExportsTraces(t *testing.T) {
 	// Semantic hit: no attempt, a cache lookup span with its embedding, cost total 0.
 	var hitH http.Header
 	for i := 0; i < 50; i++ {
-		_, hitH, _ = e.post(t, ask("capital of France?", ""), "2222222222222222")
+		_, hitH, _ = e.post(t, ask("What's the capital of France?", ""), "2222222222222222")
 		if hitH.Get("x-muninn-cache") == "hit-semantic" {
 			break
 		}
