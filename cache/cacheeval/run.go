@@ -140,6 +140,9 @@ type Policy struct {
 }
 
 // served returns the group whose anchor q would be served under p, or -1 for a miss.
+// Every anchor shares the cache, but a tuning query does not see the held-out anchors
+// (its recorded candidates are read without them; when all of its top-k candidates are
+// held-out anchors it counts as a miss).
 func (o *Outcome) served(q *Query, p Policy) int {
 	if q.Guard == "exact" {
 		return q.Group
@@ -147,6 +150,11 @@ func (o *Outcome) served(q *Query, p Policy) int {
 	for _, c := range q.Candidates {
 		if float64(c.Similarity) < p.Threshold {
 			break
+		}
+		if !q.Held && o.Set.Groups[c.Group].Held {
+			// A tuning query is scored as if the held-out anchors were not stored, so
+			// nothing of the held-out set can move what is chosen on the tuning set.
+			continue
 		}
 		rejected := false
 		switch {
