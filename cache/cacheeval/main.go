@@ -154,7 +154,7 @@ func WriteReport(w io.Writer, o, ablated *Outcome, ro ReportOptions) bool {
 	tuneG, tuneP, tuneN, tuneU := countHalf(o, "tune")
 	repG, repP, repN, repU := countHalf(o, "report")
 	fmt.Fprintf(w, "## Semantic cache evaluation\n\n")
-	fmt.Fprintf(w, "Embedder `%s`, vector store `%s`, one cache scope holding every anchor; %d groups "+
+	fmt.Fprintf(w, "Embedder `%s`, vector store `%s`, one cache scope holding every anchor (tuning queries are scored without the held-out ones); %d groups "+
 		"(tuning set: %d groups, %d paraphrases, %d near-misses, %d unrelated; held-out set: %d groups, "+
 		"%d paraphrases, %d near-misses, %d unrelated). Run time %s.\n\n",
 		ro.Embedder, ro.Store, len(o.Set.Groups), tuneG, tuneP, tuneN, tuneU, repG, repP, repN, repU,
