@@ -89,7 +89,9 @@ func TestGatewayReplicaProcess(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	c, err := cache.New(cache.Config{DataDir: filepath.Join(dir, role)}, cache.Options{Store: st, Embedder: emb})
+	// Below the default threshold, so that the near-miss check, not the threshold, turns
+	// the near-miss away on the second replica.
+	c, err := cache.New(cache.Config{DataDir: filepath.Join(dir, role), Threshold: 0.70}, cache.Options{Store: st, Embedder: emb})
 	if err != nil {
 		t.Fatal(err)
 	}
