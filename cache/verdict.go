@@ -55,10 +55,16 @@ func Verdict(q, c *Features, sim float32, enabled map[string]bool, lexical bool)
 // other (the same word or stem, one a prefix of the other, or WordNet synonyms), the
 // larger of the two directions. Prompts without slots overlap fully.
 func SlotOverlap(a, b *Features) float64 {
-	if len(a.Slots) == 0 || len(b.Slots) == 0 {
+	return largerShare(a.Slots, b.Slots, slotsCovered)
+}
+
+// largerShare returns the larger of share(a, b) and share(b, a), or 1 when either side
+// is empty.
+func largerShare[T any](a, b []T, share func(x, y []T) float64) float64 {
+	if len(a) == 0 || len(b) == 0 {
 		return 1
 	}
-	return max(slotsCovered(a.Slots, b.Slots), slotsCovered(b.Slots, a.Slots))
+	return max(share(a, b), share(b, a))
 }
 
 func slotsCovered(a, b []slot) float64 {
@@ -81,10 +87,7 @@ func slotsCovered(a, b []slot) float64 {
 // Prompts without content words (only numbers, symbols) overlap fully: the near-miss
 // kinds judge them.
 func ContentOverlap(a, b *Features) float64 {
-	if len(a.Content) == 0 || len(b.Content) == 0 {
-		return 1
-	}
-	return max(covered(a.Content, b.Content), covered(b.Content, a.Content))
+	return largerShare(a.Content, b.Content, covered)
 }
 
 // covered is the fraction of the words of a that occur in b.
