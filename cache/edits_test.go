@@ -117,3 +117,18 @@ func TestLexicalSupportNeedsMoreThanHalf(t *testing.T) {
 		t.Fatalf("above the band the rule does not apply: %q", got)
 	}
 }
+
+func TestAliasesAreNotCommonWords(t *testing.T) {
+	for _, c := range []struct {
+		entity, text string
+		want         bool
+	}{
+		{"united states", "What was the first president of the US called?", true},
+		{"united states", "Can you tell us who the first president was?", false},
+		{"postgresql", "How do I back up a Postgres database?", true},
+	} {
+		if got := allPresent([]string{c.entity}, ExtractFeatures(c.text).words); got != c.want {
+			t.Errorf("%q in %q: %v, want %v", c.entity, c.text, got, c.want)
+		}
+	}
+}

@@ -346,7 +346,6 @@ func isUnitOrFormat(w string) bool {
 	return u || f
 }
 
-// howMany reports whether "how many", "how much" or "number of" comes shortly before i.
 // amountBefore reports whether a number comes shortly before toks[i]: "how much is 100
 // euros in dollars" converts the amount, it does not count euros in a dollar.
 func amountBefore(toks []token, i int) bool {
@@ -358,6 +357,7 @@ func amountBefore(toks []token, i int) bool {
 	return false
 }
 
+// howMany reports whether "how many", "how much" or "number of" comes shortly before i.
 func howMany(toks []token, i int) bool {
 	for j := i - 1; j >= 1 && i-j <= 4; j-- {
 		if toks[j-1].lower == "how" && (toks[j].lower == "many" || toks[j].lower == "much") {
@@ -388,7 +388,7 @@ func contentWord(w string) string {
 		return ""
 	}
 	if r, n := utf8.DecodeRuneInString(w); n == len(w) && r < utf8.RuneSelf {
-		return "" // a single Latin letter; one kana or ideograph is a word ("は" / "が")
+		return "" // a single ASCII letter; one kana or ideograph is a word ("は" / "が")
 	}
 	return stem(strings.Map(func(r rune) rune {
 		if r == '-' || r == '.' || r == '/' || r == '_' {

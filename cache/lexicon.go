@@ -323,21 +323,19 @@ var synonyms = func() map[string][]int {
 // aliases maps the common spellings of a few well-known names to one form, so a prompt
 // naming "the United States" and one naming "the US" or "America" name the same thing.
 // Only names with one referent belong here, never a name and a neighbour ("Java" and
-// "JavaScript" stay apart).
+// "JavaScript" stay apart), nor a spelling that is also a common word ("us", "go").
 var aliases = func() map[string]string {
 	groups := [][]string{
-		{"us", "usa", "u.s.", "u.s", "united states", "america", "american", "americans"},
+		{"usa", "u.s.", "u.s", "united states", "america", "american", "americans"}, // "US" reads as "usa"
 		{"uk", "u.k.", "britain", "british", "united kingdom", "great britain"},
 		{"earth", "world", "globe"},
 		{"postgres", "postgresql", "psql"},
 		{"mac", "macos", "macbook", "osx", "os x"},
 		{"js", "javascript"},
-		{"ts", "typescript"},
 		{"k8s", "kubernetes", "kubectl"},
 		{"vs code", "vscode", "visual studio code"},
-		{"insta", "instagram", "ig"},
+		{"insta", "instagram"},
 		{"cv", "resume", "résumé"},
-		{"golang", "go"},
 		{"nyc", "new york city"},
 		{"eu", "european union"},
 	}
