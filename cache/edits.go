@@ -28,6 +28,13 @@ func lexicon() *wordnet.DB {
 	return lexDB
 }
 
+// counterparts reports whether two content words say the same: the same stem or one a
+// prefix of the other, a listed synonym (on the stems x, y), or names of one thing or
+// WordNet synonyms (on the words as written, rx, ry).
+func counterparts(x, y, rx, ry string) bool {
+	return related(x, y) || lexiconSynonyms(rx, ry)
+}
+
 // lexiconSynonyms reports whether a and b (words or short phrases) are names of one thing
 // (aliases) or WordNet has them share a frequent sense or a derivation.
 func lexiconSynonyms(a, b string) bool {
@@ -220,8 +227,6 @@ func sameContext(a, b string) bool {
 	return da && db
 }
 
-var determiners = setOf("a", "an", "the", "my", "your", "our", "his", "her", "their", "its", "this", "that")
-
 func sameText(x, y []slot) bool {
 	if len(x) != len(y) {
 		return false
@@ -278,17 +283,6 @@ func framingSlot(x slot) bool {
 	return ok
 }
 
-// framingWords ask for an answer without saying what about: adding one to a prompt does
-// not narrow it ("How do I reset my password?" / "What are the steps to reset my
-// password?").
-var framingWords = setOf("way", "ways", "best", "right", "correct", "proper", "good",
-	"steps", "step", "process", "method", "procedure", "shortcut", "command", "tips",
-	"advice", "explain", "explained", "explanation", "define", "definition", "meaning",
-	"mean", "means", "concept", "term", "help", "please", "write", "tell", "show", "give",
-	"quick", "simple", "simply", "actually", "exactly", "usually", "typically", "rules",
-	"guide", "instructions", "work", "works", "happen", "happens", "cause", "causes",
-	"find", "out", "formula", "options", "option", "idea", "ideas")
-
 // commonEnds returns how many slots a and b share at the start, and then at the end.
 func commonEnds(a, b []slot) (prefix, suffix int) {
 	n := min(len(a), len(b))
@@ -322,7 +316,7 @@ func resubstituted(q, c *Features) bool {
 		return false // two words swapped, not replaced ("git branch" / "branch in git")
 	}
 	for _, k := range diff {
-		if related(a[k], b[k]) || lexiconSynonyms(q.Raw[k], c.Raw[k]) {
+		if counterparts(a[k], b[k], q.Raw[k], c.Raw[k]) {
 			return false
 		}
 	}
@@ -360,7 +354,7 @@ func otherTask(q, c *Features) bool {
 	if x == "" || y == "" || x == y || lightVerb(x) || lightVerb(y) {
 		return false
 	}
-	if related(stem(x), stem(y)) || lexiconSynonyms(x, y) {
+	if counterparts(stem(x), stem(y), x, y) {
 		return false
 	}
 	return true
@@ -435,7 +429,7 @@ func unmatchedWord(q, c *Features) bool {
 		}
 		found := false
 		for j, v := range c.Content {
-			if related(w, v) || lexiconSynonyms(q.Raw[i], c.Raw[j]) {
+			if counterparts(w, v, q.Raw[i], c.Raw[j]) {
 				found = true
 				break
 			}

@@ -347,3 +347,17 @@ var aliases = func() map[string]string {
 	}
 	return m
 }()
+
+// determiners hold a span in place as well as one another (sameContext).
+var determiners = setOf("a", "an", "the", "my", "your", "our", "his", "her", "their", "its", "this", "that")
+
+// framingWords ask for an answer without saying what about: adding one to a prompt does
+// not narrow it ("How do I reset my password?" / "What are the steps to reset my
+// password?").
+var framingWords = setOf("way", "ways", "best", "right", "correct", "proper", "good",
+	"steps", "step", "process", "method", "procedure", "shortcut", "command", "tips",
+	"advice", "explain", "explained", "explanation", "define", "definition", "meaning",
+	"mean", "means", "concept", "term", "help", "please", "write", "tell", "show", "give",
+	"quick", "simple", "simply", "actually", "exactly", "usually", "typically", "rules",
+	"guide", "instructions", "work", "works", "happen", "happens", "cause", "causes",
+	"find", "out", "formula", "options", "option", "idea", "ideas")

@@ -156,7 +156,7 @@ func substituted(qf, cf *Features) bool {
 	ra, rb := qf.Raw[p:len(a)-s], cf.Raw[p:len(b)-s]
 	for i, x := range da {
 		for j, y := range db {
-			if related(x, y) || lexiconSynonyms(ra[i], rb[j]) {
+			if counterparts(x, y, ra[i], rb[j]) {
 				return false
 			}
 		}

@@ -152,7 +152,7 @@ func extractNumbers(text string) []string {
 		case r == ' ' && hasDigit && (lastOp || nextIsOperator(text, i+1)):
 			// "2 + 2": keep going
 			op = lastOp
-		case (r == 'k' || r == 'K' || r == 'x') && hasDigit && !lastOp && !nextIsWordRune(text, i+1) && !nextIsOperator(text, i+1) && onlyDigits(cur.String()):
+		case (r == 'k' || r == 'K' || r == 'x') && hasDigit && !lastOp && !nextIsWordRune(text, i+1) && !nextIsOperator(text, i+1) && isNumeric(cur.String()):
 			suffix = byte(unicode.ToLower(r))
 			flush()
 		default:
@@ -168,12 +168,6 @@ func extractNumbers(text string) []string {
 func nextIsWordRune(s string, i int) bool {
 	r, _ := utf8.DecodeRuneInString(s[min(i, len(s)):])
 	return i < len(s) && isWordRune(r)
-}
-
-// onlyDigits reports whether s is a plain number: digits, with a decimal point or
-// thousands separators.
-func onlyDigits(s string) bool {
-	return s != "" && strings.Trim(s, "0123456789.,") == ""
 }
 
 // superscripts are exponents: "x³" is "x^3".

@@ -49,10 +49,19 @@ func (o *Outcome) Half(name string) func(*Query) bool {
 // foldHalves returns the Half of every fold of the tuning set.
 func (o *Outcome) foldHalves() []func(*Query) bool {
 	var hs []func(*Query) bool
-	for i := range Folds() {
-		hs = append(hs, o.Half(FoldName(i)))
+	for _, n := range foldNames() {
+		hs = append(hs, o.Half(n))
 	}
 	return hs
+}
+
+// foldNames are the Half names of the folds: "tune-a", "tune-b", ….
+func foldNames() []string {
+	var ns []string
+	for i := range Folds() {
+		ns = append(ns, FoldName(i))
+	}
+	return ns
 }
 
 func and(a, b func(*Query) bool) func(*Query) bool {
@@ -265,11 +274,7 @@ func (o *Outcome) WriteFailures(w io.Writer, th float64, keep func(*Query) bool)
 // of the tuning set (tune-a, tune-b, …) and of the whole tuning set. It never reads the
 // held-out set.
 func (o *Outcome) WriteCrossValidation(w io.Writer, thresholds []float64, th float64) {
-	var halves []string
-	for i := range Folds() {
-		halves = append(halves, FoldName(i))
-	}
-	for _, h := range append(halves, "tune") {
+	for _, h := range append(foldNames(), "tune") {
 		_, p, n, u := countHalf(o, h)
 		fmt.Fprintf(w, "### %s (%d paraphrases, %d near-misses, %d unrelated)\n\n", h, p, n, u)
 		o.WriteThresholdTable(w, thresholds, o.Half(h), th)
